@@ -1,0 +1,92 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/peterbourgon/ff/v3"
+)
+
+// Config is glacierd's configuration. Every field has a flag and an
+// environment variable (GLACIERD_ + the flag name in upper case, dashes as
+// underscores).
+type Config struct {
+	Addr      string // listen address
+	Data      string // data directory of the embedded stores
+	Region    string // region reported in ARNs
+	AccessKey string // the single credential's access key
+	SecretKey string
+	AccountID string // the account the single credential belongs to
+
+	TimeScale         float64       // job and lock durations are divided by this; 0 completes jobs at once
+	InventoryInterval time.Duration // how often vault inventories are taken; 0 keeps them always current
+	ExpeditedOnDemand int           // Expedited retrievals per 5 minutes without provisioned capacity
+	MaintainEvery     time.Duration // period of the background upkeep loop
+	ShutdownTimeout   time.Duration // how long SIGTERM waits for in-flight requests
+	MaxSkew           time.Duration // allowed signing clock skew
+
+	LogFormat string // "text" or "json"
+	LogLevel  string // "debug", "info", "warn", "error"
+}
+
+// Defaults for local use. The credentials are the well-known test pair that
+// LocalStack and moto users already have configured; change them for any
+// server reachable by others.
+const (
+	DefaultAddr      = "127.0.0.1:8080"
+	DefaultAccessKey = "test"
+	DefaultSecretKey = "test"
+	DefaultAccountID = "123456789012"
+)
+
+// ParseFlags fills a Config from command-line arguments and the environment
+// (flags win). It does not validate the result; Main.Open does.
+func ParseFlags(name string, args []string) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", DefaultAddr, "listen address (host:port; port 0 picks a free port)")
+	fs.StringVar(&c.Data, "data", "./glacierd-data", "data directory for the embedded metadata database and archive files")
+	fs.StringVar(&c.Region, "region", "us-east-1", "region reported in vault ARNs")
+	fs.StringVar(&c.AccessKey, "access-key", DefaultAccessKey, "access key ID clients sign with")
+	fs.StringVar(&c.SecretKey, "secret-key", DefaultSecretKey, "secret access key clients sign with")
+	fs.StringVar(&c.AccountID, "account-id", DefaultAccountID, "12-digit account ID the credentials belong to")
+	fs.Float64Var(&c.TimeScale, "time-scale", 1, "divide job, lock and retention durations by this (3600: an hour per second; 0: jobs complete at once)")
+	fs.DurationVar(&c.InventoryInterval, "inventory-interval", 0, "how often vault inventories are taken (0: always current)")
+	fs.IntVar(&c.ExpeditedOnDemand, "expedited-on-demand", 100, "Expedited retrievals an account may start per 5 minutes without provisioned capacity (each purchased unit adds 3)")
+	fs.DurationVar(&c.MaintainEvery, "maintain-every", time.Minute, "period of background upkeep (garbage collection, expiry)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Minute, "how long shutdown waits for in-flight requests")
+	fs.DurationVar(&c.MaxSkew, "max-skew", 15*time.Minute, "allowed difference between a request's signing time and the server clock")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	err := ff.Parse(fs, args, ff.WithEnvVarPrefix("GLACIERD"))
+	return c, err
+}
+
+// validate reports the first problem with c.
+func (c Config) validate() error {
+	switch {
+	case c.Data == "":
+		return fmt.Errorf("--data must name a directory")
+	case len(c.AccountID) != 12 || !allDigits(c.AccountID):
+		return fmt.Errorf("--account-id must be 12 digits, not %q", c.AccountID)
+	case c.AccessKey == "" || c.SecretKey == "":
+		return fmt.Errorf("--access-key and --secret-key must not be empty")
+	case c.TimeScale < 0:
+		return fmt.Errorf("--time-scale must not be negative")
+	case c.ExpeditedOnDemand < 0:
+		return fmt.Errorf("--expedited-on-demand must not be negative")
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("--log-format must be text or json")
+	}
+	return nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

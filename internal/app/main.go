@@ -1,0 +1,223 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/glacierd/glacierd/internal/blob/fs"
+	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/httpapi"
+	"github.com/glacierd/glacierd/internal/service"
+	"github.com/glacierd/glacierd/internal/store/sqlite"
+)
+
+// Main is a running glacierd. Fill Config (and optionally Clock, LogOutput),
+// call Open, and Close when done. Several Mains can run in one process.
+type Main struct {
+	Config    Config
+	Clock     glacier.Clock // the service's clock (jobs, locks, dates); nil: the wall clock
+	AuthClock glacier.Clock // the clock request signatures are checked against; nil: the wall clock
+	LogOutput io.Writer     // nil: os.Stderr
+
+	// Set by Open.
+	Addr    string // the address actually listened on, host:port
+	Logger  *slog.Logger
+	Service *service.Service
+
+	unlock   func() error
+	meta     *sqlite.Store
+	blobs    *fs.Store
+	ln       net.Listener
+	srv      *http.Server
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+	serveErr chan error
+}
+
+// Open opens the stores, starts listening and serving in the background, and
+// starts the upkeep loop. On error everything opened so far is closed.
+func (m *Main) Open(ctx context.Context) (err error) {
+	c := m.Config
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if m.Clock == nil {
+		m.Clock = glacier.WallClock{}
+	}
+	m.Logger = newLogger(m.LogOutput, c.LogFormat, c.LogLevel)
+	defer func() {
+		if err != nil {
+			m.closeStores()
+		}
+	}()
+
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return err
+	}
+	if m.unlock, err = lockDir(filepath.Join(c.Data, "LOCK")); err != nil {
+		return fmt.Errorf("data directory %s is in use by another glacierd: %w", c.Data, err)
+	}
+	if m.meta, err = sqlite.Open(ctx, filepath.Join(c.Data, "meta.db")); err != nil {
+		return fmt.Errorf("open metadata: %w", err)
+	}
+	if m.blobs, err = fs.Open(filepath.Join(c.Data, "archives")); err != nil {
+		return fmt.Errorf("open archive store: %w", err)
+	}
+	if n := m.blobs.Orphans(); n > 0 {
+		m.Logger.Info("removed unfinished temporary files left by a crash", "count", n)
+	}
+
+	m.Service = service.New(service.Config{
+		Region:            c.Region,
+		Meta:              m.meta,
+		Blobs:             m.blobs,
+		Clock:             m.Clock,
+		Logger:            m.Logger,
+		InventoryInterval: c.InventoryInterval,
+		TimeScale:         c.TimeScale,
+		ExpeditedOnDemand: c.ExpeditedOnDemand,
+	})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	api := httpapi.New(httpapi.Config{
+		Service: m.Service,
+		Credentials: httpapi.Keyring{c.AccessKey: {
+			AccessKey: c.AccessKey, Secret: c.SecretKey,
+			Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
+		}},
+		Clock:      m.AuthClock,
+		Logger:     m.Logger,
+		Registerer: reg,
+		MaxSkew:    c.MaxSkew,
+		Ready:      m.ready,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", api)
+
+	if m.ln, err = net.Listen("tcp", c.Addr); err != nil {
+		return err
+	}
+	m.Addr = m.ln.Addr().String()
+	m.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.serveErr = make(chan error, 1)
+	go func() { m.serveErr <- m.srv.Serve(m.ln) }()
+
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stop = stop
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.maintainLoop(bg)
+	}()
+	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
+		"account", c.AccountID, "time_scale", c.TimeScale)
+	return nil
+}
+
+// URL returns the server's base URL.
+func (m *Main) URL() string { return "http://" + m.Addr }
+
+// Wait blocks until the server stops serving, returning why.
+func (m *Main) Wait() error {
+	err := <-m.serveErr
+	m.serveErr <- err
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close stops accepting requests, waits up to ShutdownTimeout for in-flight
+// ones (uploads included) to finish, stops the background loops and closes
+// the stores.
+func (m *Main) Close() error {
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+		errs = append(errs, m.srv.Shutdown(ctx))
+		cancel()
+	}
+	if m.stop != nil {
+		m.stop()
+		m.wg.Wait()
+	}
+	errs = append(errs, m.closeStores())
+	return errors.Join(errs...)
+}
+
+func (m *Main) closeStores() error {
+	var errs []error
+	if m.meta != nil {
+		errs = append(errs, m.meta.Close())
+		m.meta = nil
+	}
+	if m.unlock != nil {
+		errs = append(errs, m.unlock())
+		m.unlock = nil
+	}
+	return errors.Join(errs...)
+}
+
+// ready is the /healthz check: the metadata store answers.
+func (m *Main) ready(ctx context.Context) error {
+	return m.meta.View(ctx, func(tx glacier.Tx) error {
+		_, err := tx.CountVaults("000000000000")
+		return err
+	})
+}
+
+// maintainLoop runs the service's upkeep every MaintainEvery until ctx ends.
+func (m *Main) maintainLoop(ctx context.Context) {
+	every := m.Config.MaintainEvery
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := m.Service.Maintain(ctx); err != nil && ctx.Err() == nil {
+				m.Logger.Warn("upkeep failed", "err", err)
+			} else if n > 0 {
+				m.Logger.Debug("upkeep", "items", n)
+			}
+		}
+	}
+}
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	if w == nil {
+		w = os.Stderr
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/service"
+)
+
+func (s *Server) uploadArchive(w http.ResponseWriter, rq *request) error {
+	if rq.ContentLength < 0 {
+		return glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: Content-Length")
+	}
+	ref := rq.vault()
+	a, err := s.svc.UploadArchive(rq.Context(), rq.caller, service.UploadArchiveInput{
+		Vault:       ref,
+		Description: rq.Header.Get("X-Amz-Archive-Description"),
+		TreeHash:    rq.Header.Get("X-Amz-Sha256-Tree-Hash"),
+		Size:        rq.ContentLength,
+		Body:        rq.Body,
+	})
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/archives/"+a.ID)
+	h.Set("X-Amz-Archive-Id", a.ID)
+	h.Set("X-Amz-Sha256-Tree-Hash", a.TreeHash)
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+func (s *Server) deleteArchive(w http.ResponseWriter, rq *request) error {
+	if err := s.svc.DeleteArchive(rq.Context(), rq.caller, rq.vault(), rq.PathValue("archive")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

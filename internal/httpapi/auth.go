@@ -1,0 +1,180 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"io"
+	"net/http"
+
+	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/sigv4"
+)
+
+const (
+	unsignedPayload = "UNSIGNED-PAYLOAD"
+	// maxBufferedBody bounds the bodies of non-streaming operations (JSON
+	// documents; policies are at most 20 KB).
+	maxBufferedBody = 1 << 20
+)
+
+// authenticate establishes the caller from the request's SigV4 signature.
+//
+// The signature covers the payload hash. When the client sends
+// x-amz-content-sha256 the signature is checked at once and the body is
+// checked against that hash as it is read. Without the header, a small body
+// is read and hashed first; a streaming body (archive bytes) is hashed as it
+// is read, and the signature is checked when it ends, which is before the
+// service commits anything.
+func (s *Server) authenticate(rq *request, streaming bool) error {
+	a, err := sigv4.Parse(rq.Request)
+	if err != nil {
+		return authError(err)
+	}
+	cred, ok := s.creds.Lookup(a.AccessKey)
+	if !ok {
+		return glacier.Errorf(glacier.KindUnrecognizedClient, "The security token included in the request is invalid.")
+	}
+	now := s.clock.Now()
+	verify := func(payloadHash string) error {
+		return authError(a.Verify(rq.Request, cred.Secret, payloadHash, now, s.maxSkew))
+	}
+	r := rq.Request
+	switch declared := r.Header.Get("X-Amz-Content-Sha256"); {
+	case declared != "":
+		if err := verify(declared); err != nil {
+			return err
+		}
+		if declared != unsignedPayload {
+			want, err := hex.DecodeString(declared)
+			if err != nil || len(want) != sha256.Size {
+				return glacier.Errorf(glacier.KindInvalidParameter, "Invalid x-amz-content-sha256: %s", declared)
+			}
+			r.Body = &hashingBody{r: r.Body, h: sha256.New(), atEOF: func(got []byte) error {
+				if !bytes.Equal(got, want) {
+					return glacier.Errorf(glacier.KindInvalidParameter,
+						"Checksum mismatch: x-amz-content-sha256 is %s, but the body's SHA-256 is %x", declared, got)
+				}
+				return nil
+			}}
+		}
+	case r.ContentLength == 0:
+		if err := verify(hex.EncodeToString(sha256.New().Sum(nil))); err != nil {
+			return err
+		}
+	case streaming:
+		d := &deferredCheck{}
+		d.body = &hashingBody{r: r.Body, h: sha256.New(), atEOF: func(got []byte) error {
+			d.err = verifyPayload(verify, a.Presigned, hex.EncodeToString(got))
+			d.done = true
+			return d.err
+		}}
+		r.Body = d.body
+		rq.pending = d
+	default:
+		b, err := io.ReadAll(io.LimitReader(r.Body, maxBufferedBody+1))
+		if err != nil {
+			return glacier.Wrap(glacier.KindInvalidParameter, err, "The request body could not be read")
+		}
+		if len(b) > maxBufferedBody {
+			return glacier.Errorf(glacier.KindInvalidParameter, "The request body is larger than %d bytes", maxBufferedBody)
+		}
+		sum := sha256.Sum256(b)
+		if err := verifyPayload(verify, a.Presigned, hex.EncodeToString(sum[:])); err != nil {
+			return err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	rq.caller = cred.Caller
+	return nil
+}
+
+// verifyPayload checks the signature over payloadHash; a presigned URL may
+// instead have been signed over UNSIGNED-PAYLOAD.
+func verifyPayload(verify func(string) error, presigned bool, payloadHash string) error {
+	err := verify(payloadHash)
+	if err != nil && presigned && glacier.IsKind(err, glacier.KindInvalidSignature) {
+		if verify(unsignedPayload) == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// authError maps a sigv4 verification failure to its Glacier error.
+func authError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case errors.Is(err, sigv4.ErrMissing):
+		return glacier.Errorf(glacier.KindMissingAuthToken, "Missing Authentication Token")
+	case errors.Is(err, sigv4.ErrExpired), errors.Is(err, sigv4.ErrMismatch), errors.Is(err, sigv4.ErrMalformed):
+		return glacier.Errorf(glacier.KindInvalidSignature, "%s", msg)
+	}
+	return glacier.Errorf(glacier.KindInvalidSignature, "%s", msg)
+}
+
+// deferredCheck is a signature check that waits for the end of the body.
+type deferredCheck struct {
+	body *hashingBody
+	done bool
+	err  error
+}
+
+// settle makes sure an error response is not sent to a caller whose
+// signature was never checked: if the handler failed before reading the
+// whole body, the rest is read (and discarded) so the signature can be
+// verified, and a bad signature replaces the handler's error.
+func (rq *request) settle(err error) error {
+	d := rq.pending
+	if d == nil {
+		return err
+	}
+	if !d.done {
+		_, _ = io.Copy(io.Discard, d.body)
+	}
+	switch {
+	case !d.done:
+		return glacier.Errorf(glacier.KindInvalidSignature, "The request body could not be read to verify its signature")
+	case d.err != nil:
+		return d.err
+	}
+	return err
+}
+
+// hashingBody hashes what is read through it and, when the underlying reader
+// reports io.EOF, calls atEOF with the digest; an error from atEOF is returned
+// in place of io.EOF, so the reader's consumer never sees a clean end.
+type hashingBody struct {
+	r     io.ReadCloser
+	h     hash.Hash
+	atEOF func(sum []byte) error
+	err   error // sticky result of atEOF
+	ended bool
+}
+
+func (b *hashingBody) Read(p []byte) (int, error) {
+	if b.ended {
+		if b.err != nil {
+			return 0, b.err
+		}
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(p)
+	b.h.Write(p[:n])
+	if err == io.EOF {
+		b.ended = true
+		if b.err = b.atEOF(b.h.Sum(nil)); b.err != nil {
+			return n, b.err
+		}
+	}
+	return n, err
+}
+
+func (b *hashingBody) Close() error { return b.r.Close() }
+
+var _ http.Handler = (*Server)(nil)

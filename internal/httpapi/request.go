@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/glacierd/glacierd/internal/glacier"
+)
+
+// request is one API request as it passes through authentication to its
+// handler.
+type request struct {
+	*http.Request
+	id      string
+	op      string
+	caller  glacier.Caller
+	account string         // the path's account, resolved ("-" → the caller's)
+	pending *deferredCheck // set when the signature can only be checked at the body's end
+	in      *countingReader
+}
+
+// handlerFunc serves one operation. It writes a success response itself and
+// returns an error for everything else.
+type handlerFunc func(w http.ResponseWriter, rq *request) error
+
+// route binds a method+path pattern to an operation.
+type route struct {
+	pattern   string
+	op        string
+	h         handlerFunc
+	streaming bool // the body is archive bytes: hashed while read, never buffered
+}
+
+// vault returns the vault the request's path names.
+func (rq *request) vault() glacier.VaultRef {
+	return glacier.VaultRef{Account: rq.account, Name: rq.PathValue("vault")}
+}
+
+// operation wraps a route's handler with authentication, the API version
+// check, account resolution, error responses, access logging and metrics.
+func (s *Server) operation(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		in := &countingReader{r: r.Body}
+		r.Body = in
+		rq := &request{Request: r, id: w.Header().Get("x-amzn-RequestId"), op: rt.op, in: in}
+		sw := &statusWriter{ResponseWriter: w}
+		err := s.authenticate(rq, rt.streaming)
+		if err == nil {
+			err = checkVersion(r)
+		}
+		if err == nil {
+			err = s.resolveAccount(rq)
+		}
+		if err == nil {
+			err = rt.h(sw, rq)
+		}
+		code, aborted := "", false
+		if err != nil {
+			err = rq.settle(err)
+			if sw.status == 0 {
+				code = writeError(sw, s.log, rq.id, err).code
+			} else {
+				// The response had begun (a streamed download); all that is
+				// left is to cut it short, which the client detects.
+				s.log.Error("response failed after it began", "request_id", rq.id, "err", err)
+				code, aborted = "Aborted", true
+			}
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		elapsed := time.Since(start)
+		s.metrics.observe(rt.op, sw.status, in.n, sw.n, elapsed)
+		s.log.Info("request",
+			"request_id", rq.id, "op", rt.op, "method", r.Method, "path", r.URL.Path,
+			"account", rq.account, "status", sw.status, "code", code,
+			"bytes_in", in.n, "bytes_out", sw.n, "duration_ms", elapsed.Milliseconds())
+		if aborted {
+			panic(http.ErrAbortHandler)
+		}
+	})
+}
+
+// resolveAccount interprets the path's account: "-" is the caller's own, a
+// 12-digit ID is taken as given (the service decides whether the caller may
+// use it), and anything else is not an account at all.
+func (s *Server) resolveAccount(rq *request) error {
+	a := rq.PathValue("account")
+	switch {
+	case a == "":
+		return nil // a route without an account, such as an unknown one
+	case a == "-":
+		rq.account = rq.caller.Account
+	case isAccountID(a):
+		rq.account = a
+	default:
+		return glacier.Errorf(glacier.KindUnrecognizedClient, "No account found for the given parameters")
+	}
+	return nil
+}
+
+// isAccountID reports whether a is a 12-digit AWS account ID.
+func isAccountID(a string) bool {
+	if len(a) != 12 {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] < '0' || a[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkVersion requires the x-amz-glacier-version header that every Glacier
+// request carries.
+func checkVersion(r *http.Request) error {
+	switch v := r.Header.Get("X-Amz-Glacier-Version"); v {
+	case APIVersion:
+		return nil
+	case "":
+		return glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: API version")
+	default:
+		return glacier.Errorf(glacier.KindInvalidParameter, "Invalid API version: %s", v)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.r.Close() }
+
+// statusWriter records the status and counts the body bytes written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

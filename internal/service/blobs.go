@@ -1,0 +1,217 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/treehash"
+)
+
+// Every blob of archive bytes (a single upload or a multipart part) has a
+// sidecar blob holding its leaf hashes, so that the tree hash of any aligned
+// range can be answered without reading the range.
+func leavesKey(key string) string { return key + "-leaves" }
+
+// writeSegment stores size bytes of body under a fresh key with the given
+// prefix (and their leaf hashes beside it), checks their tree hash against
+// want, and returns the key.
+//
+// Both keys are recorded as garbage (due after OrphanGrace) before any byte
+// is written, so a crash at any point leaves nothing that the collector will
+// not remove. The caller commits metadata referencing the key and, in the
+// same transaction, calls claimSegment; until then the blobs are orphans. On
+// any error, writeSegment has already discarded them.
+func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reader, size int64, want [32]byte) (string, error) {
+	key := newBlobKey(prefix)
+	keys := []string{key, leavesKey(key)}
+	if err := s.intend(ctx, keys...); err != nil {
+		return "", err
+	}
+	l := treehash.NewLeaves()
+	err := s.blobs.Put(ctx, key, io.TeeReader(body, l), size)
+	if err == nil {
+		if got := l.Root(); got != want {
+			err = glacier.Errorf(glacier.KindInvalidParameter, "Checksum mismatch: expected %x, computed %x", want, got)
+		}
+	}
+	if err == nil {
+		sums := l.Sums()
+		err = s.blobs.Put(ctx, leavesKey(key), bytes.NewReader(sums), int64(len(sums)))
+	}
+	if err != nil {
+		s.discardBlobs(keys...)
+		return "", bodyError(err)
+	}
+	return key, nil
+}
+
+// intend records keys as garbage due after OrphanGrace, before their blobs
+// are written.
+func (s *Service) intend(ctx context.Context, keys ...string) error {
+	return s.meta.Update(ctx, func(tx glacier.Tx) error {
+		for _, k := range keys {
+			if err := tx.PutGarbage(k, s.now().Add(s.orphanGrace)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// claimSegment, inside the transaction that commits metadata referencing a
+// segment, takes its blobs off the garbage list.
+func claimSegment(tx glacier.Tx, key string) error {
+	return claimBlobs(tx, key, leavesKey(key))
+}
+
+// claimBlobs takes keys off the garbage list inside tx. It fails if the
+// collector already took one (the upload outlived OrphanGrace).
+func claimBlobs(tx glacier.Tx, keys ...string) error {
+	for _, k := range keys {
+		ok, err := tx.DeleteGarbage(k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return glacier.Errorf(glacier.KindRequestTimeout, "The request took too long to complete; please retry")
+		}
+	}
+	return nil
+}
+
+// trashSegment queues a segment's blobs for deletion at t, inside tx.
+func trashSegment(tx glacier.Tx, key string, t time.Time) error {
+	if err := tx.PutGarbage(key, t); err != nil {
+		return err
+	}
+	return tx.PutGarbage(leavesKey(key), t)
+}
+
+// discardBlobs deletes unreferenced blobs now, leaving their garbage records
+// for the collector if either step fails. It does not depend on the request's
+// context, so a cancelled request still cleans up.
+func (s *Service) discardBlobs(keys ...string) {
+	ctx := context.Background()
+	for _, k := range keys {
+		if err := s.blobs.Delete(ctx, k); err != nil {
+			s.log.Warn("discard blob", "key", k, "err", err)
+			return
+		}
+	}
+	if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.DeleteGarbage(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		s.log.Warn("discard blob records", "keys", keys, "err", err)
+	}
+}
+
+// bodyError classifies an error met while reading a request body: errors
+// that already carry a Kind (checksum or signature failures raised by the
+// reader) pass through; a body cut short is the client's fault.
+func bodyError(err error) error {
+	if _, ok := errors.AsType[*glacier.Error](err); ok {
+		return err
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return glacier.Wrap(glacier.KindInvalidParameter, err, "The request body ended before Content-Length bytes arrived")
+	}
+	return err
+}
+
+// openArchive returns a reader of n bytes of archive a from byte off. It
+// opens each segment only when the read reaches it.
+func (s *Service) openArchive(ctx context.Context, a glacier.Archive, off, n int64) io.ReadCloser {
+	return &segmentReader{ctx: ctx, blobs: s.blobs, segs: a.Segments, off: off, left: n}
+}
+
+type segmentReader struct {
+	ctx   context.Context
+	blobs glacier.BlobStore
+	segs  []glacier.Segment
+	off   int64 // offset within segs[0] of the next byte
+	left  int64 // bytes still to read
+	cur   io.ReadCloser
+}
+
+func (r *segmentReader) Read(p []byte) (int, error) {
+	for {
+		if r.left <= 0 {
+			return 0, io.EOF
+		}
+		if r.cur == nil {
+			for len(r.segs) > 0 && r.off >= r.segs[0].Size {
+				r.off -= r.segs[0].Size
+				r.segs = r.segs[1:]
+			}
+			if len(r.segs) == 0 {
+				return 0, io.ErrUnexpectedEOF
+			}
+			n := min(r.left, r.segs[0].Size-r.off)
+			rc, err := r.blobs.Open(r.ctx, r.segs[0].Key, r.off, n)
+			if err != nil {
+				return 0, err
+			}
+			r.cur = rc
+			r.off += n
+		}
+		if int64(len(p)) > r.left {
+			p = p[:r.left]
+		}
+		n, err := r.cur.Read(p)
+		r.left -= int64(n)
+		if err == io.EOF {
+			err = r.cur.Close()
+			r.cur = nil
+			if n > 0 || err != nil {
+				return n, err
+			}
+			continue
+		}
+		return n, err
+	}
+}
+
+func (r *segmentReader) Close() error {
+	if r.cur != nil {
+		return r.cur.Close()
+	}
+	return nil
+}
+
+// rangeTreeHash returns the tree hash of the aligned inclusive range
+// [start, end] of archive a, combined from its segments' leaf hashes.
+func (s *Service) rangeTreeHash(ctx context.Context, a glacier.Archive, start, end int64) ([32]byte, error) {
+	first, last := start/treehash.LeafSize, end/treehash.LeafSize // leaf indexes
+	var leaves []byte
+	var segStart int64 // leaf index of the segment's first leaf
+	for _, seg := range a.Segments {
+		segLeaves := (seg.Size + treehash.LeafSize - 1) / treehash.LeafSize
+		lo, hi := max(first, segStart), min(last, segStart+segLeaves-1)
+		if lo <= hi {
+			rc, err := s.blobs.Open(ctx, leavesKey(seg.Key), (lo-segStart)*treehash.Size, (hi-lo+1)*treehash.Size)
+			if err != nil {
+				return [32]byte{}, err
+			}
+			b, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return [32]byte{}, err
+			}
+			leaves = append(leaves, b...)
+		}
+		segStart += segLeaves
+	}
+	if int64(len(leaves)) != (last-first+1)*treehash.Size {
+		return [32]byte{}, glacier.Errorf(glacier.KindInternal, "archive %s: leaf hashes cover %d bytes, want %d", a.ID, len(leaves), (last-first+1)*treehash.Size)
+	}
+	return treehash.Combine(treehash.Split(leaves)), nil
+}

@@ -1,0 +1,177 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/glacierd/glacierd/internal/glacier"
+)
+
+// batch is how many records one maintenance step handles per transaction.
+const batch = 100
+
+// Maintain runs one pass of background upkeep: it prepares the output of
+// jobs that have completed, takes due vault inventories, forgets expired
+// jobs, multipart uploads and deleted-archive records, and deletes blobs
+// whose garbage records are due. It is safe to run concurrently from several
+// processes sharing the stores. It returns the number of items handled.
+func (s *Service) Maintain(ctx context.Context) (int, error) {
+	total := 0
+	var errs []error
+	for _, step := range []func(context.Context) (int, error){
+		s.finalizeDue, s.takeInventories, s.expireJobs, s.expireUploads, s.purgeArchives, s.collectGarbage,
+	} {
+		n, err := step(ctx)
+		total += n
+		errs = append(errs, err)
+	}
+	return total, errors.Join(errs...)
+}
+
+// finalizeDue prepares the output of every job that has completed.
+func (s *Service) finalizeDue(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var jobs []glacier.Job
+		if err := s.meta.View(ctx, func(tx glacier.Tx) (err error) {
+			jobs, err = tx.UnfinalizedJobs(s.now(), batch)
+			return err
+		}); err != nil {
+			return total, err
+		}
+		for _, j := range jobs {
+			if _, err := s.finalize(ctx, j); err != nil {
+				return total, err
+			}
+			total++
+		}
+		if len(jobs) < batch {
+			return total, nil
+		}
+	}
+}
+
+// takeInventories snapshots the figures of vaults whose inventory is due.
+func (s *Service) takeInventories(ctx context.Context) (int, error) {
+	if s.inventoryEvery == 0 {
+		return 0, nil
+	}
+	return s.repeat(ctx, func(tx glacier.Tx) (int, error) {
+		now := s.now()
+		vs, err := tx.DueInventories(now.Add(-s.inventoryEvery), batch)
+		for _, v := range vs {
+			if err != nil {
+				break
+			}
+			v.InventoryAt, v.InventoryArchives, v.InventoryBytes = now, v.Archives, v.Bytes
+			err = tx.PutVault(v)
+		}
+		return len(vs), err
+	})
+}
+
+// expireJobs forgets jobs past their retention and queues their outputs
+// for deletion.
+func (s *Service) expireJobs(ctx context.Context) (int, error) {
+	return s.repeat(ctx, func(tx glacier.Tx) (int, error) {
+		now := s.now()
+		jobs, err := tx.DeleteJobs(now.Add(-s.jobRetention), batch)
+		for _, j := range jobs {
+			if err == nil && j.OutputKey != "" {
+				err = tx.PutGarbage(j.OutputKey, now)
+			}
+		}
+		return len(jobs), err
+	})
+}
+
+// expireUploads forgets finished uploads after UploadRetention and aborts
+// active ones idle for as long.
+func (s *Service) expireUploads(ctx context.Context) (int, error) {
+	return s.repeat(ctx, func(tx glacier.Tx) (int, error) {
+		now := s.now()
+		cutoff := now.Add(-s.uploadRetention)
+		us, err := tx.StaleUploads(cutoff, cutoff, batch)
+		for _, u := range us {
+			if err == nil && u.State == glacier.UploadActive {
+				err = s.discardParts(tx, u.ID, now)
+			}
+			if err == nil {
+				err = tx.DeleteUpload(u.ID)
+			}
+		}
+		return len(us), err
+	})
+}
+
+// purgeArchives forgets deleted archives that no inventory can report any
+// more: those deleted before the oldest snapshot a job may still use.
+func (s *Service) purgeArchives(ctx context.Context) (int, error) {
+	horizon := s.inventoryEvery + s.scale.job(jobSpan(glacier.ActionInventoryRetrieval, "", 0).max) + s.jobRetention
+	return s.repeat(ctx, func(tx glacier.Tx) (int, error) {
+		return tx.PurgeArchives(s.now().Add(-2*horizon), batch)
+	})
+}
+
+// repeat runs step in its own transaction until it handles fewer than a
+// batch, and returns the total handled.
+func (s *Service) repeat(ctx context.Context, step func(glacier.Tx) (int, error)) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := s.meta.Update(ctx, func(tx glacier.Tx) (err error) {
+			n, err = step(tx)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < batch {
+			return total, nil
+		}
+	}
+}
+
+// collectGarbage deletes the blobs whose garbage records are due.
+//
+// Each record is removed before its blob, in one transaction with the
+// listing: an upload that outlived OrphanGrace then fails to claim its blob
+// rather than commit a reference to a blob being deleted. A crash between the
+// two leaves an unreferenced blob behind (a leak, never a loss); a failed
+// delete puts the record back.
+func (s *Service) collectGarbage(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var keys []string
+		if err := s.meta.Update(ctx, func(tx glacier.Tx) (err error) {
+			if keys, err = tx.DueGarbage(s.now(), batch); err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if _, err := tx.DeleteGarbage(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return total, err
+		}
+		for i, k := range keys {
+			if err := s.blobs.Delete(ctx, k); err != nil {
+				return total, errors.Join(err, s.meta.Update(context.WithoutCancel(ctx), func(tx glacier.Tx) error {
+					for _, k := range keys[i:] {
+						if err := tx.PutGarbage(k, s.now()); err != nil {
+							return err
+						}
+					}
+					return nil
+				}))
+			}
+			total++
+		}
+		if len(keys) < batch {
+			return total, nil
+		}
+	}
+}
