@@ -54,6 +54,8 @@ type Tx interface {
 	JobTx
 	AccountTx
 	GarbageTx
+	ConfigTx
+	OutboxTx
 }
 
 // VaultTx reads and writes vault records, keyed by (Account, Name).
@@ -61,7 +63,8 @@ type VaultTx interface {
 	Vault(account, name string) (Vault, error)
 	PutVault(v Vault) error
 	// DeleteVault removes the vault and every record that belongs to it
-	// (archives, uploads, parts, jobs). Deleting a missing vault is not an error.
+	// (archives, uploads, parts, jobs, its VaultConfig). Deleting a missing
+	// vault is not an error.
 	DeleteVault(account, name string) error
 	// Vaults returns up to limit vaults of account whose names sort (bytewise)
 	// after the given name, in bytewise name order. limit <= 0 means no limit.
@@ -176,13 +179,31 @@ type AccountTx interface {
 // before its blob is written (so a crash cannot leak it) and removed from the
 // list once the blob is referenced by committed metadata or deleted.
 type GarbageTx interface {
-	// PutGarbage records key, or replaces its notBefore when it is recorded.
+	// PutGarbage records key due at notBefore. If key is already recorded,
+	// the later of the two times stands, so a delay is never shortened.
 	PutGarbage(key string, notBefore time.Time) error
 	// DeleteGarbage removes key from the list and reports whether it was there.
 	DeleteGarbage(key string) (bool, error)
 	// DueGarbage returns up to limit keys whose notBefore is at or before now,
 	// ordered by (notBefore, key). limit <= 0 means no limit.
 	DueGarbage(now time.Time, limit int) ([]string, error)
+}
+
+// ConfigTx reads and writes vault governance records, keyed by (Account,
+// Vault). A VaultConfig belongs to its vault like an archive does.
+type ConfigTx interface {
+	VaultConfig(account, vault string) (VaultConfig, error)
+	PutVaultConfig(c VaultConfig) error
+}
+
+// OutboxTx keeps notifications until they are delivered, keyed by ID.
+type OutboxTx interface {
+	PutNotification(n Notification) error
+	// DueNotifications returns up to limit notifications whose NotBefore is
+	// at or before now, in (NotBefore, ID) order.
+	DueNotifications(now time.Time, limit int) ([]Notification, error)
+	// DeleteNotification removes a notification; a missing one is not an error.
+	DeleteNotification(id string) error
 }
 
 // BlobStore keeps opaque byte blobs under string keys. Keys are made of

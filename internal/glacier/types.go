@@ -193,3 +193,46 @@ type RetrievalPolicy struct {
 	Strategy     string
 	BytesPerHour int64 // only with StrategyBytesPerHour
 }
+
+// Vault lock states.
+const (
+	LockInProgress = "InProgress"
+	LockLocked     = "Locked"
+)
+
+// Notification events a vault can subscribe its SNS topic to.
+const (
+	EventArchiveRetrievalCompleted   = "ArchiveRetrievalCompleted"
+	EventInventoryRetrievalCompleted = "InventoryRetrievalCompleted"
+)
+
+// VaultConfig is a vault's governance: tags, access policy, vault lock and
+// notification configuration. Every field's zero value means "not set".
+type VaultConfig struct {
+	Account string
+	Vault   string
+	Tags    map[string]string
+
+	AccessPolicy string // the policy document, as set
+
+	LockPolicy    string // the vault lock policy document
+	LockID        string
+	LockState     string // LockInProgress or LockLocked; "" for no lock
+	LockCreatedAt time.Time
+	LockExpiresAt time.Time // when an InProgress lock lapses
+
+	NotifyTopic  string   // SNS topic ARN
+	NotifyEvents []string // Event* values
+}
+
+// Notification is a message waiting in the outbox for delivery to an SNS
+// topic (or webhook). It is delivered at least once.
+type Notification struct {
+	ID        string
+	Topic     string
+	Subject   string
+	Message   string
+	CreatedAt time.Time
+	NotBefore time.Time // not delivered before this time (retry backoff, claims)
+	Attempts  int
+}

@@ -30,6 +30,8 @@ func Meta(t *testing.T, open func(t *testing.T) glacier.MetaStore) {
 	all = append(all, jobTests()...)
 	all = append(all, accountTests()...)
 	all = append(all, garbageTests()...)
+	all = append(all, configTests()...)
+	all = append(all, outboxTests()...)
 	all = append(all, txTests()...)
 	for _, tc := range all {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,6 +16,7 @@ type vaultRecords struct {
 	upload  glacier.Upload
 	parts   []glacier.Part
 	job     glacier.Job
+	config  glacier.VaultConfig
 }
 
 func newVaultRecords(account, name string) vaultRecords {
@@ -27,6 +28,7 @@ func newVaultRecords(account, name string) vaultRecords {
 		upload:  newUpload(p+"upload", account, name),
 		parts:   []glacier.Part{newPart(p+"upload", 0), newPart(p+"upload", 4<<30)},
 		job:     newJob(p+"job", account, name, at(-time.Hour), at(-time.Minute)),
+		config:  newVaultConfig(account, name),
 	}
 	r.deleted.DeletedAt = at(-time.Hour)
 	return r
@@ -50,7 +52,10 @@ func (r vaultRecords) put(tx glacier.Tx) error {
 			return err
 		}
 	}
-	return tx.PutJob(r.job)
+	if err := tx.PutJob(r.job); err != nil {
+		return err
+	}
+	return tx.PutVaultConfig(r.config)
 }
 
 // check verifies that every record of r is present (exist) or absent.
@@ -70,6 +75,10 @@ func (r vaultRecords) check(t *testing.T, tx glacier.Tx, exist bool) error {
 			return r.parts[1], p, err
 		},
 		"Job": func() (any, any, error) { j, err := tx.Job(r.job.ID); return r.job, j, err },
+		"VaultConfig": func() (any, any, error) {
+			c, err := tx.VaultConfig(r.vault.Account, r.vault.Name)
+			return r.config, c, err
+		},
 	}
 	for name, get := range gets {
 		want, got, err := get()

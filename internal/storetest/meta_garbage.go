@@ -10,7 +10,7 @@ import (
 func garbageTests() []metaTest {
 	return []metaTest{
 		{"Garbage/Due", testGarbageDue},
-		{"Garbage/PutReplaces", testGarbagePutReplaces},
+		{"Garbage/LaterTimeStands", testGarbageLaterStands},
 		{"Garbage/DeleteReportsExistence", testGarbageDelete},
 	}
 }
@@ -52,7 +52,7 @@ func testGarbageDue(t *testing.T, s glacier.MetaStore) {
 	}
 }
 
-func testGarbagePutReplaces(t *testing.T, s glacier.MetaStore) {
+func testGarbageLaterStands(t *testing.T, s glacier.MetaStore) {
 	update(t, s, func(tx glacier.Tx) error {
 		if err := tx.PutGarbage("k", at(-time.Hour)); err != nil {
 			return err
@@ -61,6 +61,11 @@ func testGarbagePutReplaces(t *testing.T, s glacier.MetaStore) {
 	})
 	if got := dueAt(t, s, at(0), 0); len(got) != 0 {
 		t.Errorf("DueGarbage after postponing: %v", got)
+	}
+	// An earlier time does not bring the deletion forward.
+	update(t, s, func(tx glacier.Tx) error { return tx.PutGarbage("k", at(-2*time.Hour)) })
+	if got := dueAt(t, s, at(0), 0); len(got) != 0 {
+		t.Errorf("DueGarbage after an earlier PutGarbage: %v", got)
 	}
 	if d := diff([]string{"k"}, dueAt(t, s, at(time.Hour), 0)); d != "" {
 		t.Errorf("DueGarbage (-want +got):\n%s", d)

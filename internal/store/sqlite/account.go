@@ -48,9 +48,11 @@ func (t *tx) PutRetrievalPolicy(account string, p glacier.RetrievalPolicy) error
 	return err
 }
 
-// PutGarbage records key, or replaces its notBefore.
+// PutGarbage records key due at notBefore; of two times for one key, the
+// later stands.
 func (t *tx) PutGarbage(key string, notBefore time.Time) error {
-	_, err := t.exec("put garbage", upsert("garbage", "key", "key, not_before"), key, enc(notBefore))
+	_, err := t.exec("put garbage", "INSERT INTO garbage (key, not_before) VALUES (?, ?)"+
+		" ON CONFLICT (key) DO UPDATE SET not_before = max(not_before, excluded.not_before)", key, enc(notBefore))
 	return err
 }
 

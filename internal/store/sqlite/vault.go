@@ -33,12 +33,14 @@ func (t *tx) PutVault(v glacier.Vault) error {
 	return err
 }
 
-// DeleteVault deletes the vault and its archives, uploads, parts and jobs.
+// DeleteVault deletes the vault and its archives, uploads, parts, jobs and
+// configuration.
 func (t *tx) DeleteVault(account, name string) error {
 	stmts := []string{
 		"DELETE FROM parts WHERE upload_id IN (SELECT id FROM uploads WHERE account = ?1 AND vault = ?2)",
 		"DELETE FROM uploads WHERE account = ?1 AND vault = ?2",
 		"DELETE FROM jobs WHERE account = ?1 AND vault = ?2",
+		"DELETE FROM vault_configs WHERE account = ?1 AND vault = ?2",
 		"DELETE FROM archives WHERE account = ?1 AND vault = ?2",
 		"DELETE FROM vaults WHERE account = ?1 AND name = ?2",
 	}
