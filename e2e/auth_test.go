@@ -135,7 +135,9 @@ func TestAuthentication(t *testing.T) {
 				"X-Amz-Date":    time.Now().UTC().Format("20060102T150405Z")}})
 			return r
 		}(), 400, "UnrecognizedClientException"},
-		{"garbled authorization", e.raw(rawReq{method: "GET", path: "/-/vaults", header: map[string]string{"Authorization": "AWS4-HMAC-SHA256 nonsense"}}), 403, "InvalidSignatureException"},
+		{"garbled authorization", e.raw(rawReq{method: "GET", path: "/-/vaults", header: map[string]string{"Authorization": "AWS4-HMAC-SHA256 nonsense"}}), 400, "IncompleteSignatureException"},
+		{"dot segments", e.raw(rawReq{method: "GET", path: "/-/vaults/x/../v", sign: true}), 404, "UnknownOperationException"},
+		{"empty segment", e.raw(rawReq{method: "GET", path: "/-/vaults//v", sign: true}), 404, "UnknownOperationException"},
 		{"missing API version", e.raw(rawReq{method: "GET", path: "/-/vaults", sign: true, header: map[string]string{"X-Amz-Glacier-Version": ""}}), 400, "MissingParameterValueException"},
 		{"malformed account", e.raw(rawReq{method: "GET", path: "/abcmnoxyz/vaults", sign: true}), 400, "UnrecognizedClientException"},
 		{"foreign account", e.raw(rawReq{method: "GET", path: "/210987654321/vaults/v", sign: true}), 403, "AccessDeniedException"},

@@ -41,7 +41,7 @@ func run(args []string) error {
 		m.Logger.Info("shutting down: waiting for in-flight requests", "timeout", cfg.ShutdownTimeout)
 	case err := <-waitErr(m):
 		if err != nil {
-			m.Close()
+			_ = m.Close()
 			return err
 		}
 	}

@@ -18,13 +18,27 @@ type Config struct {
 	AccessKey string // the single credential's access key
 	SecretKey string
 	AccountID string // the account the single credential belongs to
+	// Credentials names a credentials file (see LoadCredentials) mapping
+	// access keys to accounts and users; when set it replaces the single
+	// credential above.
+	Credentials string
 
 	TimeScale         float64       // job and lock durations are divided by this; 0 completes jobs at once
 	InventoryInterval time.Duration // how often vault inventories are taken; 0 keeps them always current
 	ExpeditedOnDemand int           // Expedited retrievals per 5 minutes without provisioned capacity
 	MaintainEvery     time.Duration // period of the background upkeep loop
+	Tick              time.Duration // period of job completion and notification delivery
 	ShutdownTimeout   time.Duration // how long SIGTERM waits for in-flight requests
 	MaxSkew           time.Duration // allowed signing clock skew
+
+	// Notification delivery: an SNS-compatible endpoint, real AWS SNS, and/or
+	// a webhook. With none of them, job notifications are not sent.
+	SNSEndpoint  string
+	SNSRegion    string
+	SNSAccessKey string
+	SNSSecretKey string
+	SNSUseAWS    bool
+	NotifyURL    string
 
 	LogFormat string // "text" or "json"
 	LogLevel  string // "debug", "info", "warn", "error"
@@ -51,10 +65,18 @@ func ParseFlags(name string, args []string) (Config, error) {
 	fs.StringVar(&c.AccessKey, "access-key", DefaultAccessKey, "access key ID clients sign with")
 	fs.StringVar(&c.SecretKey, "secret-key", DefaultSecretKey, "secret access key clients sign with")
 	fs.StringVar(&c.AccountID, "account-id", DefaultAccountID, "12-digit account ID the credentials belong to")
+	fs.StringVar(&c.Credentials, "credentials", "", "credentials file: lines of ACCESS_KEY SECRET_KEY ACCOUNT_ID [USER] (replaces the single key above)")
 	fs.Float64Var(&c.TimeScale, "time-scale", 1, "divide job, lock and retention durations by this (3600: an hour per second; 0: jobs complete at once)")
 	fs.DurationVar(&c.InventoryInterval, "inventory-interval", 0, "how often vault inventories are taken (0: always current)")
 	fs.IntVar(&c.ExpeditedOnDemand, "expedited-on-demand", 100, "Expedited retrievals an account may start per 5 minutes without provisioned capacity (each purchased unit adds 3)")
 	fs.DurationVar(&c.MaintainEvery, "maintain-every", time.Minute, "period of background upkeep (garbage collection, expiry)")
+	fs.DurationVar(&c.Tick, "tick", time.Second, "how often completed jobs are noticed and notifications delivered")
+	fs.StringVar(&c.SNSEndpoint, "sns-endpoint", "", "URL of an SNS-compatible endpoint to publish job notifications to")
+	fs.StringVar(&c.SNSRegion, "sns-region", "", "SNS signing region (default: the region in each topic ARN)")
+	fs.StringVar(&c.SNSAccessKey, "sns-access-key", "", "access key for SNS (default: the AWS credential chain)")
+	fs.StringVar(&c.SNSSecretKey, "sns-secret-key", "", "secret key for SNS")
+	fs.BoolVar(&c.SNSUseAWS, "sns-aws", false, "publish job notifications to real AWS SNS (AWS credential chain)")
+	fs.StringVar(&c.NotifyURL, "notify-url", "", "also POST each job notification (the DescribeJob JSON) to this URL")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Minute, "how long shutdown waits for in-flight requests")
 	fs.DurationVar(&c.MaxSkew, "max-skew", 15*time.Minute, "allowed difference between a request's signing time and the server clock")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")

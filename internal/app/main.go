@@ -21,6 +21,7 @@ import (
 	"github.com/glacierd/glacierd/internal/blob/fs"
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/httpapi"
+	"github.com/glacierd/glacierd/internal/notify"
 	"github.com/glacierd/glacierd/internal/service"
 	"github.com/glacierd/glacierd/internal/store/sqlite"
 )
@@ -61,7 +62,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Logger = newLogger(m.LogOutput, c.LogFormat, c.LogLevel)
 	defer func() {
 		if err != nil {
-			m.closeStores()
+			_ = m.closeStores()
 		}
 	}()
 
@@ -81,6 +82,20 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		m.Logger.Info("removed unfinished temporary files left by a crash", "count", n)
 	}
 
+	keys := httpapi.Keyring{c.AccessKey: {
+		AccessKey: c.AccessKey, Secret: c.SecretKey,
+		Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
+	}}
+	if c.Credentials != "" {
+		if keys, err = LoadCredentials(c.Credentials); err != nil {
+			return err
+		}
+	}
+	notifier, err := newNotifier(ctx, c)
+	if err != nil {
+		return err
+	}
+
 	m.Service = service.New(service.Config{
 		Region:            c.Region,
 		Meta:              m.meta,
@@ -90,31 +105,39 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		InventoryInterval: c.InventoryInterval,
 		TimeScale:         c.TimeScale,
 		ExpeditedOnDemand: c.ExpeditedOnDemand,
+		Notifier:          notifier,
+		Undeliverable:     notify.Permanent,
+		JobDocument:       httpapi.JobToWire,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	api := httpapi.New(httpapi.Config{
-		Service: m.Service,
-		Credentials: httpapi.Keyring{c.AccessKey: {
-			AccessKey: c.AccessKey, Secret: c.SecretKey,
-			Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
-		}},
-		Clock:      m.AuthClock,
-		Logger:     m.Logger,
-		Registerer: reg,
-		MaxSkew:    c.MaxSkew,
-		Ready:      m.ready,
+		Service:     m.Service,
+		Credentials: keys,
+		Clock:       m.AuthClock,
+		Logger:      m.Logger,
+		Registerer:  reg,
+		MaxSkew:     c.MaxSkew,
+		Ready:       m.ready,
 	})
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("/", api)
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	// Everything but GET /metrics goes to the API untouched (no ServeMux in
+	// front of it: one would redirect unclean paths before the API could
+	// answer them in Glacier's error format).
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
 
 	if m.ln, err = net.Listen("tcp", c.Addr); err != nil {
 		return err
 	}
 	m.Addr = m.ln.Addr().String()
 	m.srv = &http.Server{
-		Handler:           mux,
+		Handler:           handler,
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
@@ -123,11 +146,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		m.maintainLoop(bg)
-	}()
+	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
+	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
 	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
 		"account", c.AccountID, "time_scale", c.TimeScale)
 	return nil
@@ -185,26 +205,30 @@ func (m *Main) ready(ctx context.Context) error {
 	})
 }
 
-// maintainLoop runs the service's upkeep every MaintainEvery until ctx ends.
-func (m *Main) maintainLoop(ctx context.Context) {
-	every := m.Config.MaintainEvery
-	if every <= 0 {
+// every runs step every period in the background until ctx ends; a period
+// of 0 disables it.
+func (m *Main) every(ctx context.Context, period time.Duration, what string, step func(context.Context) (int, error)) {
+	if period <= 0 {
 		return
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := m.Service.Maintain(ctx); err != nil && ctx.Err() == nil {
-				m.Logger.Warn("upkeep failed", "err", err)
-			} else if n > 0 {
-				m.Logger.Debug("upkeep", "items", n)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if n, err := step(ctx); err != nil && ctx.Err() == nil {
+					m.Logger.Warn(what+" failed", "err", err)
+				} else if n > 0 {
+					m.Logger.Debug(what, "items", n)
+				}
 			}
 		}
-	}
+	}()
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {

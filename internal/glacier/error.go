@@ -26,6 +26,7 @@ const (
 	KindRequestTimeout                   // the request body did not arrive in time
 	KindThrottling                       // the caller sent too many requests
 	KindInvalidSignature                 // the request signature does not verify or has expired
+	KindIncompleteSignature              // the request's authentication information is malformed
 	KindUnrecognizedClient               // the access key or account ID is not known
 	KindMissingAuthToken                 // the request carries no authentication
 	KindExpiredToken                     // the security token has expired
@@ -47,6 +48,7 @@ var kindNames = [...]string{
 	KindRequestTimeout:       "request timeout",
 	KindThrottling:           "throttling",
 	KindInvalidSignature:     "invalid signature",
+	KindIncompleteSignature:  "incomplete signature",
 	KindUnrecognizedClient:   "unrecognized client",
 	KindMissingAuthToken:     "missing authentication token",
 	KindExpiredToken:         "expired token",

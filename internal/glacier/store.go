@@ -228,6 +228,13 @@ type BlobStore interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// Notifier delivers one message to one SNS topic (or a stand-in for one).
+// Implementations are safe for concurrent use; an error means the message
+// may not have been delivered and will be tried again.
+type Notifier interface {
+	Publish(ctx context.Context, topicARN, subject, message string) error
+}
+
 // Clock tells the time. It is injected everywhere so tests never sleep.
 type Clock interface {
 	Now() time.Time

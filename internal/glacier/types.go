@@ -9,6 +9,7 @@ type Caller struct {
 	Account   string // 12-digit account ID
 	User      string // IAM-style user name; "" means the account root
 	AccessKey string
+	Secure    bool // the request came over TLS (aws:SecureTransport)
 }
 
 // VaultRef names a vault: the owning account and the vault name.

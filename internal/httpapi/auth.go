@@ -88,6 +88,7 @@ func (s *Server) authenticate(rq *request, streaming bool) error {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	rq.caller = cred.Caller
+	rq.caller.Secure = r.TLS != nil
 	return nil
 }
 
@@ -105,17 +106,15 @@ func verifyPayload(verify func(string) error, presigned bool, payloadHash string
 
 // authError maps a sigv4 verification failure to its Glacier error.
 func authError(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, sigv4.ErrMissing):
 		return glacier.Errorf(glacier.KindMissingAuthToken, "Missing Authentication Token")
-	case errors.Is(err, sigv4.ErrExpired), errors.Is(err, sigv4.ErrMismatch), errors.Is(err, sigv4.ErrMalformed):
-		return glacier.Errorf(glacier.KindInvalidSignature, "%s", msg)
+	case errors.Is(err, sigv4.ErrMalformed):
+		return glacier.Errorf(glacier.KindIncompleteSignature, "%s", err.Error())
 	}
-	return glacier.Errorf(glacier.KindInvalidSignature, "%s", msg)
+	return glacier.Errorf(glacier.KindInvalidSignature, "%s", err.Error())
 }
 
 // deferredCheck is a signature check that waits for the end of the body.

@@ -36,6 +36,7 @@ var wireErrors = map[glacier.Kind]wireError{
 	glacier.KindRequestTimeout:       {http.StatusRequestTimeout, "RequestTimeoutException", "Client"},
 	glacier.KindThrottling:           {http.StatusBadRequest, "ThrottlingException", "Client"},
 	glacier.KindInvalidSignature:     {http.StatusForbidden, "InvalidSignatureException", "Client"},
+	glacier.KindIncompleteSignature:  {http.StatusBadRequest, "IncompleteSignatureException", "Client"},
 	glacier.KindUnrecognizedClient:   {http.StatusBadRequest, "UnrecognizedClientException", "Client"},
 	glacier.KindMissingAuthToken:     {http.StatusBadRequest, "MissingAuthenticationTokenException", "Client"},
 	glacier.KindExpiredToken:         {http.StatusForbidden, "ExpiredTokenException", "Client"},

@@ -28,6 +28,7 @@ type handlerFunc func(w http.ResponseWriter, rq *request) error
 type route struct {
 	pattern   string
 	op        string
+	opFor     func(*http.Request) string // when set, names the operation instead of op
 	h         handlerFunc
 	streaming bool // the body is archive bytes: hashed while read, never buffered
 }
@@ -44,7 +45,11 @@ func (s *Server) operation(rt route) http.Handler {
 		start := time.Now()
 		in := &countingReader{r: r.Body}
 		r.Body = in
-		rq := &request{Request: r, id: w.Header().Get("x-amzn-RequestId"), op: rt.op, in: in}
+		op := rt.op
+		if rt.opFor != nil {
+			op = rt.opFor(r)
+		}
+		rq := &request{Request: r, id: w.Header().Get("x-amzn-RequestId"), op: op, in: in}
 		sw := &statusWriter{ResponseWriter: w}
 		err := s.authenticate(rq, rt.streaming)
 		if err == nil {
@@ -72,9 +77,9 @@ func (s *Server) operation(rt route) http.Handler {
 			sw.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		s.metrics.observe(rt.op, sw.status, in.n, sw.n, elapsed)
+		s.metrics.observe(op, sw.status, in.n, sw.n, elapsed)
 		s.log.Info("request",
-			"request_id", rq.id, "op", rt.op, "method", r.Method, "path", r.URL.Path,
+			"request_id", rq.id, "op", op, "method", r.Method, "path", r.URL.Path,
 			"account", rq.account, "status", sw.status, "code", code,
 			"bytes_in", in.n, "bytes_out", sw.n, "duration_ms", elapsed.Milliseconds())
 		if aborted {

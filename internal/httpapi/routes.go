@@ -1,11 +1,5 @@
 package httpapi
 
-import (
-	"net/http"
-
-	"github.com/glacierd/glacierd/internal/glacier"
-)
-
 // routes is the route table: every Glacier operation, its method and path
 // pattern, and its handler.
 func (s *Server) routes() []route {
@@ -36,21 +30,17 @@ func (s *Server) routes() []route {
 		{pattern: "POST /{account}/provisioned-capacity", op: "PurchaseProvisionedCapacity", h: s.purchaseProvisionedCapacity},
 		{pattern: "GET /{account}/provisioned-capacity", op: "ListProvisionedCapacity", h: s.listProvisionedCapacity},
 
-		{pattern: "POST " + v + "/tags", op: "AddTagsToVault", h: notImplemented}, // ?operation=add|remove
-		{pattern: "GET " + v + "/tags", op: "ListTagsForVault", h: notImplemented},
-		{pattern: "PUT " + v + "/access-policy", op: "SetVaultAccessPolicy", h: notImplemented},
-		{pattern: "GET " + v + "/access-policy", op: "GetVaultAccessPolicy", h: notImplemented},
-		{pattern: "DELETE " + v + "/access-policy", op: "DeleteVaultAccessPolicy", h: notImplemented},
-		{pattern: "POST " + v + "/lock-policy", op: "InitiateVaultLock", h: notImplemented},
-		{pattern: "GET " + v + "/lock-policy", op: "GetVaultLock", h: notImplemented},
-		{pattern: "DELETE " + v + "/lock-policy", op: "AbortVaultLock", h: notImplemented},
-		{pattern: "POST " + v + "/lock-policy/{lock}", op: "CompleteVaultLock", h: notImplemented},
-		{pattern: "PUT " + v + "/notification-configuration", op: "SetVaultNotifications", h: notImplemented},
-		{pattern: "GET " + v + "/notification-configuration", op: "GetVaultNotifications", h: notImplemented},
-		{pattern: "DELETE " + v + "/notification-configuration", op: "DeleteVaultNotifications", h: notImplemented},
+		{pattern: "POST " + v + "/tags", op: "AddTagsToVault", opFor: tagsOp, h: s.changeTags}, // ?operation=add|remove
+		{pattern: "GET " + v + "/tags", op: "ListTagsForVault", h: s.listTags},
+		{pattern: "PUT " + v + "/access-policy", op: "SetVaultAccessPolicy", h: s.setAccessPolicy},
+		{pattern: "GET " + v + "/access-policy", op: "GetVaultAccessPolicy", h: s.getAccessPolicy},
+		{pattern: "DELETE " + v + "/access-policy", op: "DeleteVaultAccessPolicy", h: s.deleteAccessPolicy},
+		{pattern: "POST " + v + "/lock-policy", op: "InitiateVaultLock", h: s.initiateVaultLock},
+		{pattern: "GET " + v + "/lock-policy", op: "GetVaultLock", h: s.getVaultLock},
+		{pattern: "DELETE " + v + "/lock-policy", op: "AbortVaultLock", h: s.abortVaultLock},
+		{pattern: "POST " + v + "/lock-policy/{lock}", op: "CompleteVaultLock", h: s.completeVaultLock},
+		{pattern: "PUT " + v + "/notification-configuration", op: "SetVaultNotifications", h: s.setNotifications},
+		{pattern: "GET " + v + "/notification-configuration", op: "GetVaultNotifications", h: s.getNotifications},
+		{pattern: "DELETE " + v + "/notification-configuration", op: "DeleteVaultNotifications", h: s.deleteNotifications},
 	}
-}
-
-func notImplemented(w http.ResponseWriter, rq *request) error {
-	return glacier.Errorf(glacier.KindNotImplemented, "%s is not implemented by this server yet", rq.op)
 }

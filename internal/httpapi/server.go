@@ -6,6 +6,8 @@ import (
 	"encoding/base32"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -101,10 +103,17 @@ func New(cfg Config) *Server {
 }
 
 // ServeHTTP stamps every response with a request ID and a Date, then routes.
+// A path that is not in clean form (empty, "." or ".." segments) names no
+// operation: it is refused here rather than redirected by the router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("x-amzn-RequestId", newRequestID())
+	id := newRequestID()
+	h.Set("x-amzn-RequestId", id)
 	h.Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
+	if p := r.URL.Path; p == "" || path.Clean(p) != strings.TrimSuffix(p, "/") && p != "/" {
+		writeError(w, s.log, id, glacier.Errorf(glacier.KindNotImplemented, "Unknown operation: %s %s", r.Method, p))
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -107,6 +107,9 @@ func (s *Service) DeleteArchive(ctx context.Context, c glacier.Caller, ref glaci
 		if !a.DeletedAt.IsZero() {
 			return nil
 		}
+		if err := s.authorizeArchive(tx, c, "DeleteArchive", ref, a); err != nil {
+			return err
+		}
 		now := s.now()
 		a.DeletedAt = now
 		v.Archives--

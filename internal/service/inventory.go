@@ -57,28 +57,44 @@ func (s *Service) generateInventory(ctx context.Context, j glacier.Job, w *bufio
 		}
 		q.AfterCreated, q.AfterID = t, id
 	}
-	if j.InventoryLimit > 0 {
-		q.Limit = j.InventoryLimit + 1 // one more tells whether another page follows
-	}
 	enc := newInventoryEncoder(j.Format, w, s.VaultARN(glacier.VaultRef{Account: j.Account, Name: j.Vault}), j.InventoryAt)
 	if err := enc.begin(); err != nil {
 		return err
 	}
+	// The scan is cut into pages, each in its own read transaction, so that
+	// no snapshot is held for the whole of a large inventory; AsOf makes the
+	// pages add up to one consistent inventory.
+	const page = 10000
 	n := 0
-	var last glacier.Archive
-	err := s.meta.View(ctx, func(tx glacier.Tx) error {
-		return tx.ScanArchives(q, func(a glacier.Archive) error {
-			if j.InventoryLimit > 0 && n == j.InventoryLimit {
-				*next = encodeCursor(last.CreatedAt, last.ID)
-				return errStopScan
-			}
-			n++
-			last = a
-			return enc.archive(a)
+	var last glacier.Archive // the last archive written
+	for {
+		q.Limit = page
+		if j.InventoryLimit > 0 {
+			q.Limit = min(page, j.InventoryLimit-n+1) // one more tells whether another page follows
+		}
+		got := 0
+		err := s.meta.View(ctx, func(tx glacier.Tx) error {
+			return tx.ScanArchives(q, func(a glacier.Archive) error {
+				got++
+				if j.InventoryLimit > 0 && n == j.InventoryLimit {
+					*next = encodeCursor(last.CreatedAt, last.ID)
+					return errStopScan
+				}
+				n++
+				last = a
+				return enc.archive(a)
+			})
 		})
-	})
-	if err != nil && !errors.Is(err, errStopScan) {
-		return err
+		if errors.Is(err, errStopScan) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if got < q.Limit {
+			break
+		}
+		q.AfterCreated, q.AfterID = last.CreatedAt, last.ID
 	}
 	return enc.end()
 }

@@ -30,7 +30,9 @@ type InventoryParams struct {
 	StartDate, EndDate, Limit, Marker string
 }
 
-// retrieval-rate windows (not scaled: they limit real request rates).
+// Retrieval-rate windows, in Glacier time (the server scales them like every
+// other Glacier period, so they stay within the job retention that keeps the
+// jobs they count).
 const (
 	capacityWindow         = 5 * time.Minute
 	retrievalsPerUnit      = 3
@@ -71,6 +73,9 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 			}
 			if err != nil || !a.DeletedAt.IsZero() || a.Account != ref.Account || a.Vault != ref.Name {
 				return glacier.Errorf(glacier.KindNotFound, "%s%s", archiveNotFoundMessage, j.ArchiveID)
+			}
+			if err := s.authorizeArchive(tx, c, "InitiateJob", ref, a); err != nil {
+				return err
 			}
 			if err := setRange(&j, a, rng); err != nil {
 				return err
@@ -261,7 +266,7 @@ func setRange(j *glacier.Job, a glacier.Archive, r *byteRange) error {
 func (s *Service) checkRetrieval(tx glacier.Tx, j glacier.Job, now time.Time) error {
 	switch j.Tier {
 	case glacier.TierExpedited:
-		n, _, err := tx.RetrievalStats(j.Account, glacier.TierExpedited, now.Add(-capacityWindow))
+		n, _, err := tx.RetrievalStats(j.Account, glacier.TierExpedited, now.Add(-s.scale.period(capacityWindow)))
 		if err != nil {
 			return err
 		}
@@ -291,7 +296,7 @@ func (s *Service) checkRetrieval(tx glacier.Tx, j glacier.Job, now time.Time) er
 		default:
 			return nil
 		}
-		_, used, err := tx.RetrievalStats(j.Account, glacier.TierStandard, now.Add(-window))
+		_, used, err := tx.RetrievalStats(j.Account, glacier.TierStandard, now.Add(-s.scale.period(window)))
 		if err != nil {
 			return err
 		}

@@ -242,7 +242,10 @@ func (s *Service) finalize(ctx context.Context, j glacier.Job) (glacier.Job, err
 				return err
 			}
 		}
-		return tx.PutJob(done)
+		if err := tx.PutJob(done); err != nil {
+			return err
+		}
+		return s.enqueueNotifications(tx, done)
 	})
 	if err != nil || (outKey != "" && done.OutputKey != outKey) {
 		if outKey != "" {

@@ -10,16 +10,26 @@ import (
 // batch is how many records one maintenance step handles per transaction.
 const batch = 100
 
-// Maintain runs one pass of background upkeep: it prepares the output of
-// jobs that have completed, takes due vault inventories, forgets expired
-// jobs, multipart uploads and deleted-archive records, and deletes blobs
-// whose garbage records are due. It is safe to run concurrently from several
-// processes sharing the stores. It returns the number of items handled.
+// Tick does the frequent background work: it prepares the output of jobs
+// that have just completed (queuing their notifications) and delivers due
+// notifications. Run it every second or so; it is cheap when idle and safe
+// to run from several processes sharing the stores.
+func (s *Service) Tick(ctx context.Context) (int, error) {
+	n1, err1 := s.finalizeDue(ctx)
+	n2, err2 := s.deliverNotifications(ctx)
+	return n1 + n2, errors.Join(err1, err2)
+}
+
+// Maintain runs one pass of the slower background upkeep: it takes due
+// vault inventories, forgets expired jobs, multipart uploads and
+// deleted-archive records, and deletes blobs whose garbage records are due.
+// It is safe to run concurrently from several processes sharing the stores.
+// It returns the number of items handled.
 func (s *Service) Maintain(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for _, step := range []func(context.Context) (int, error){
-		s.finalizeDue, s.takeInventories, s.expireJobs, s.expireUploads, s.purgeArchives, s.collectGarbage,
+		s.takeInventories, s.expireJobs, s.expireUploads, s.purgeArchives, s.collectGarbage,
 	} {
 		n, err := step(ctx)
 		total += n

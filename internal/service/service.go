@@ -36,6 +36,15 @@ type Config struct {
 	// ExpeditedOnDemand is how many Expedited retrievals per 5 minutes an
 	// account gets without provisioned capacity. Each capacity unit adds 3.
 	ExpeditedOnDemand int
+	// Notifier delivers job-completion notifications; nil disables them.
+	Notifier glacier.Notifier
+	// Undeliverable reports whether a Notifier error means the message can
+	// never be accepted (e.g. the topic does not exist); such messages are
+	// dropped, with an error logged, instead of retried. nil: never.
+	Undeliverable func(error) bool
+	// JobDocument renders a job's description as the JSON document Glacier
+	// publishes when a job completes (the DescribeJob response body).
+	JobDocument func(JobInfo) ([]byte, error)
 }
 
 // Service implements the Glacier API operations. It is safe for concurrent use
@@ -55,6 +64,9 @@ type Service struct {
 	// provisioned capacity.
 	expeditedOnDemand int
 	jobRetention      time.Duration // already scaled
+	notifier          glacier.Notifier
+	undeliverable     func(error) bool
+	jobDocument       func(JobInfo) ([]byte, error)
 }
 
 // New returns a Service for cfg.
@@ -69,6 +81,9 @@ func New(cfg Config) *Service {
 		uploadRetention:   cfg.UploadRetention,
 		scale:             scale{cfg.TimeScale},
 		expeditedOnDemand: cfg.ExpeditedOnDemand,
+		notifier:          cfg.Notifier,
+		undeliverable:     cfg.Undeliverable,
+		jobDocument:       cfg.JobDocument,
 	}
 	s.inventoryEvery = s.scale.period(cfg.InventoryInterval)
 	s.jobRetention = s.scale.period(24 * time.Hour)
@@ -106,47 +121,33 @@ func (s *Service) vaultNotFound(ref glacier.VaultRef) error {
 	return glacier.Errorf(glacier.KindNotFound, "Vault not found for ARN: %s", s.VaultARN(ref))
 }
 
-// authorize decides whether caller may perform action on the vault ref.
-// Callers act freely on their own account's vaults; a vault of another
-// account is out of reach.
-func (s *Service) authorize(c glacier.Caller, action string, ref glacier.VaultRef) error {
-	if c.Account == ref.Account {
-		return nil
-	}
-	return glacier.Errorf(glacier.KindAccessDenied,
-		"User: %s is not authorized to perform: glacier:%s on resource: %s", callerARN(c), action, s.VaultARN(ref))
-}
-
-// authorizeAccount decides whether caller may act on account-level settings.
-func (s *Service) authorizeAccount(c glacier.Caller, action, account string) error {
-	if c.Account == account {
-		return nil
-	}
-	return glacier.Errorf(glacier.KindAccessDenied,
-		"User: %s is not authorized to perform: glacier:%s on resource: arn:aws:glacier:%s:%s:*", callerARN(c), action, s.region, account)
-}
-
-func callerARN(c glacier.Caller) string {
-	if c.User == "" {
-		return "arn:aws:iam::" + c.Account + ":root"
-	}
-	return "arn:aws:iam::" + c.Account + ":user/" + c.User
-}
-
-// vault loads the vault ref inside tx, after checking the vault name and the
-// caller's right to perform action on it.
+// vault loads the vault ref inside tx and checks that the caller may
+// perform action on it (see authorize). A vault of another account that does
+// not exist is reported as access denied, not as missing, so its absence is
+// not disclosed.
 func (s *Service) vault(tx glacier.Tx, c glacier.Caller, action string, ref glacier.VaultRef) (glacier.Vault, error) {
+	foreign := c.Account != ref.Account
 	if !validVaultName(ref.Name) {
+		if foreign {
+			return glacier.Vault{}, s.denied(c, action, s.VaultARN(ref))
+		}
 		return glacier.Vault{}, s.vaultNotFound(ref)
-	}
-	if err := s.authorize(c, action, ref); err != nil {
-		return glacier.Vault{}, err
 	}
 	v, err := tx.Vault(ref.Account, ref.Name)
 	if glacier.IsKind(err, glacier.KindNotFound) {
+		if foreign {
+			return v, s.denied(c, action, s.VaultARN(ref))
+		}
 		return v, s.vaultNotFound(ref)
 	}
-	return v, err
+	if err != nil {
+		return v, err
+	}
+	cfg, err := s.vaultConfig(tx, ref)
+	if err != nil {
+		return v, err
+	}
+	return v, s.authorize(c, action, ref, cfg, nil)
 }
 
 // checkVault is vault in its own read-only transaction.

@@ -36,8 +36,8 @@ func (s *Service) CreateVault(ctx context.Context, c glacier.Caller, ref glacier
 		return glacier.Errorf(glacier.KindInvalidParameter,
 			"Invalid vault name: vault names must be 1 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'")
 	}
-	if err := s.authorize(c, "CreateVault", ref); err != nil {
-		return err
+	if c.Account != ref.Account {
+		return s.denied(c, "CreateVault", s.VaultARN(ref))
 	}
 	return s.meta.Update(ctx, func(tx glacier.Tx) error {
 		_, err := tx.Vault(ref.Account, ref.Name)

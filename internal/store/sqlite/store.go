@@ -78,7 +78,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	s.r = r
 	if err := r.PingContext(ctx); err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, dbErr("open", err)
 	}
 	return s, nil

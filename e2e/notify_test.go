@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"encoding/json"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/glacier"
+	"github.com/aws/aws-sdk-go-v2/service/glacier/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/notify/notifytest"
+)
+
+// withSNS points the server's notifications at a fake SNS endpoint and
+// makes its background scheduler run often.
+func withSNS(sns *notifytest.Server) func(*app.Config) {
+	return func(c *app.Config) {
+		c.SNSEndpoint, c.SNSAccessKey, c.SNSSecretKey = sns.URL(), notifytest.AccessKey, notifytest.SecretKey
+		c.Tick = 10 * time.Millisecond
+	}
+}
+
+func topic(name string) string { return "arn:aws:sns:us-east-1:" + testAccount + ":" + name }
+
+// jobMessage is the part of a notification (a DescribeJob document) the
+// tests look at.
+type jobMessage struct {
+	JobId, Action, StatusCode, VaultARN string
+	Completed                           bool
+	CompletionDate                      *string
+}
+
+func decodeMessages(t *testing.T, msgs []notifytest.Message) []string {
+	t.Helper()
+	var out []string
+	for _, m := range msgs {
+		var j jobMessage
+		if err := json.Unmarshal([]byte(m.Message), &j); err != nil {
+			t.Fatalf("notification is not a job document: %v\n%s", err, m.Message)
+		}
+		if !j.Completed || j.StatusCode != "Succeeded" || j.CompletionDate == nil || j.VaultARN != vaultARN(testAccount, "v") {
+			t.Errorf("notification document: %+v", j)
+		}
+		out = append(out, m.Topic+" "+j.Action+" "+j.JobId)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestNotificationsDelivered(t *testing.T) {
+	sns := notifytest.NewServer(t)
+	e := start(t, withSNS(sns))
+	e.mustCreateVault("v")
+	id, _ := e.upload("v", []byte("notify me"), "")
+	if _, err := e.gl.SetVaultNotifications(ctx, &glacier.SetVaultNotificationsInput{AccountId: aws.String("-"), VaultName: aws.String("v"),
+		VaultNotificationConfig: &types.VaultNotificationConfig{SNSTopic: aws.String(topic("vault-topic")), Events: []string{"InventoryRetrievalCompleted"}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.gl.GetVaultNotifications(ctx, &glacier.GetVaultNotificationsInput{AccountId: aws.String("-"), VaultName: aws.String("v")})
+	if err != nil || aws.ToString(got.VaultNotificationConfig.SNSTopic) != topic("vault-topic") {
+		t.Fatalf("GetVaultNotifications: %+v, %v", got, err)
+	}
+
+	// An archive job with its own topic: only the job topic (the vault
+	// subscribes to inventories only). An inventory job: the vault topic.
+	// An inventory job with its own topic too: both.
+	archiveJob := e.initiate("v", types.JobParameters{Type: aws.String("archive-retrieval"), ArchiveId: aws.String(id), SNSTopic: aws.String(topic("job-topic"))})
+	invJob := e.initiate("v", types.JobParameters{Type: aws.String("inventory-retrieval")})
+	bothJob := e.initiate("v", types.JobParameters{Type: aws.String("inventory-retrieval"), SNSTopic: aws.String(topic("job-topic"))})
+	quietJob := e.initiate("v", types.JobParameters{Type: aws.String("archive-retrieval"), ArchiveId: aws.String(id)})
+
+	time.Sleep(100 * time.Millisecond)
+	if n := len(sns.Messages()); n != 0 {
+		t.Fatalf("%d notifications before any job completed", n)
+	}
+	e.clock.Advance(5 * time.Hour) // all complete; nobody polls
+	if _, err := sns.Wait(4, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // anything extra would arrive now
+	msgs := sns.Messages()
+	want := []string{
+		topic("job-topic") + " ArchiveRetrieval " + archiveJob,
+		topic("job-topic") + " InventoryRetrieval " + bothJob,
+		topic("vault-topic") + " InventoryRetrieval " + bothJob,
+		topic("vault-topic") + " InventoryRetrieval " + invJob,
+	}
+	sort.Strings(want)
+	if d := cmp.Diff(want, decodeMessages(t, msgs)); d != "" {
+		t.Errorf("notifications (-want +got):\n%s", d)
+	}
+	_ = quietJob
+
+	if _, err := e.gl.DeleteVaultNotifications(ctx, &glacier.DeleteVaultNotificationsInput{AccountId: aws.String("-"), VaultName: aws.String("v")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.gl.GetVaultNotifications(ctx, &glacier.GetVaultNotificationsInput{AccountId: aws.String("-"), VaultName: aws.String("v")})
+	wantAPIError(t, err, "ResourceNotFoundException")
+	for _, bad := range []types.VaultNotificationConfig{
+		{SNSTopic: aws.String("not-an-arn"), Events: []string{"ArchiveRetrievalCompleted"}},
+		{SNSTopic: aws.String(topic("t")), Events: []string{"VaultDeleted"}},
+		{SNSTopic: aws.String(topic("t"))},
+	} {
+		_, err := e.gl.SetVaultNotifications(ctx, &glacier.SetVaultNotificationsInput{AccountId: aws.String("-"), VaultName: aws.String("v"), VaultNotificationConfig: &bad})
+		if err == nil {
+			t.Errorf("SetVaultNotifications(%+v) succeeded", bad)
+		}
+	}
+}
+
+func TestNotificationsSurviveRestartAndFailures(t *testing.T) {
+	sns := notifytest.NewServer(t)
+	e := start(t, withSNS(sns))
+	e.mustCreateVault("v")
+	id, _ := e.upload("v", []byte("x"), "")
+	job := e.initiate("v", types.JobParameters{Type: aws.String("archive-retrieval"), ArchiveId: aws.String(id), SNSTopic: aws.String(topic("t"))})
+
+	// The job completes while the server is down; it is notified after start.
+	if err := e.m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.m = nil
+	e.clock.Advance(6 * time.Hour)
+	e.boot()
+	msgs, err := sns.Wait(1, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{topic("t") + " ArchiveRetrieval " + job}, decodeMessages(t, msgs)); d != "" {
+		t.Errorf("after restart (-want +got):\n%s", d)
+	}
+
+	// A failing endpoint is retried with backoff until it accepts; the
+	// message arrives exactly once.
+	sns.FailNext(3)
+	before := sns.Attempts()
+	job2 := e.initiate("v", types.JobParameters{Type: aws.String("archive-retrieval"), ArchiveId: aws.String(id), SNSTopic: aws.String(topic("t"))})
+	e.clock.Advance(6 * time.Hour)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(sns.Messages()) < 2 && time.Now().Before(deadline) {
+		e.clock.Advance(30 * time.Second) // let the backoff pass
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	want := []string{topic("t") + " ArchiveRetrieval " + job, topic("t") + " ArchiveRetrieval " + job2}
+	sort.Strings(want)
+	if d := cmp.Diff(want, decodeMessages(t, sns.Messages())); d != "" {
+		t.Errorf("after failures (-want +got):\n%s", d)
+	}
+	if n := sns.Attempts() - before; n != 4 {
+		t.Errorf("%d delivery attempts for one message after 3 failures, want 4", n)
+	}
+}
