@@ -155,3 +155,21 @@ func TestNotificationsSurviveRestartAndFailures(t *testing.T) {
 		t.Errorf("%d delivery attempts for one message after 3 failures, want 4", n)
 	}
 }
+
+func TestNotificationWebhook(t *testing.T) {
+	hook := notifytest.NewServer(t)
+	e := start(t, func(c *app.Config) { c.NotifyURL, c.Tick = hook.WebhookURL(), 10*time.Millisecond })
+	e.mustCreateVault("v")
+	job := e.initiate("v", types.JobParameters{Type: aws.String("inventory-retrieval"), SNSTopic: aws.String(topic("hook"))})
+	e.clock.Advance(5 * time.Hour)
+	msgs, err := hook.Wait(1, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{topic("hook") + " InventoryRetrieval " + job}, decodeMessages(t, msgs)); d != "" {
+		t.Errorf("webhook (-want +got):\n%s", d)
+	}
+	if msgs[0].Via != notifytest.ViaWebhook {
+		t.Errorf("delivered via %q, want the webhook", msgs[0].Via)
+	}
+}

@@ -64,7 +64,7 @@ func FuzzParse(f *testing.F) {
 			a.Signature == "" || !validShortDate(a.CredentialDate) || a.Date.IsZero() || a.Expires < 0 {
 			t.Fatalf("inconsistent Auth %+v", a)
 		}
-		for _, now := range []time.Time{a.Date, time.Time{}, a.Date.Add(a.Expires + time.Hour)} {
+		for _, now := range []time.Time{a.Date, {}, a.Date.Add(a.Expires + time.Hour)} {
 			checkErr(t, a.Verify(r, "secret", EmptyPayloadHash, now, 0))
 		}
 		var v Verifier
