@@ -73,6 +73,7 @@ func start(t *testing.T, mutate ...func(*app.Config)) *env {
 		LogFormat:         "text",
 		LogLevel:          "warn",
 	}
+	backend(t)(&cfg)
 	for _, f := range mutate {
 		f(&cfg)
 	}

@@ -58,6 +58,9 @@ func TestShutdownFinishesInFlightUploads(t *testing.T) {
 	if _, err := pw.Write(data[:1<<20]); err != nil {
 		t.Fatal(err)
 	}
+	// The first megabyte may still sit in socket buffers; give the server
+	// time to accept the connection and start the request.
+	time.Sleep(300 * time.Millisecond)
 	closed := make(chan error, 1)
 	go func() { closed <- e.m.Close() }()
 	time.Sleep(200 * time.Millisecond) // shutdown is now waiting for the upload

@@ -12,12 +12,17 @@ import (
 // environment variable (GLACIERD_ + the flag name in upper case, dashes as
 // underscores).
 type Config struct {
-	Addr      string // listen address
-	Data      string // data directory of the embedded stores
-	Region    string // region reported in ARNs
-	AccessKey string // the single credential's access key
-	SecretKey string
-	AccountID string // the account the single credential belongs to
+	Addr  string // listen address
+	Data  string // data directory of the embedded stores
+	Meta  string // metadata store: "" or "sqlite" (in Data), or a postgres:// URL
+	Blobs string // archive store: "" or "fs" (in Data), or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT
+	// S3 credentials for Blobs (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
+	S3AccessKey string
+	S3SecretKey string
+	Region      string // region reported in ARNs
+	AccessKey   string // the single credential's access key
+	SecretKey   string
+	AccountID   string // the account the single credential belongs to
 	// Credentials names a credentials file (see LoadCredentials) mapping
 	// access keys to accounts and users; when set it replaces the single
 	// credential above.
@@ -61,6 +66,10 @@ func ParseFlags(name string, args []string) (Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", DefaultAddr, "listen address (host:port; port 0 picks a free port)")
 	fs.StringVar(&c.Data, "data", "./glacierd-data", "data directory for the embedded metadata database and archive files")
+	fs.StringVar(&c.Meta, "meta", "sqlite", "metadata store: sqlite (in --data) or a postgres:// URL (password best given in PGPASSWORD)")
+	fs.StringVar(&c.Blobs, "blobs", "fs", "archive store: fs (in --data) or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT[&secure=true][&region=R]")
+	fs.StringVar(&c.S3AccessKey, "s3-access-key", "", "access key for --blobs s3:// (default: AWS_ACCESS_KEY_ID)")
+	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "secret key for --blobs s3:// (default: AWS_SECRET_ACCESS_KEY)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "region reported in vault ARNs")
 	fs.StringVar(&c.AccessKey, "access-key", DefaultAccessKey, "access key ID clients sign with")
 	fs.StringVar(&c.SecretKey, "secret-key", DefaultSecretKey, "secret access key clients sign with")

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -18,12 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/glacierd/glacierd/internal/blob/fs"
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/httpapi"
 	"github.com/glacierd/glacierd/internal/notify"
 	"github.com/glacierd/glacierd/internal/service"
-	"github.com/glacierd/glacierd/internal/store/sqlite"
 )
 
 // Main is a running glacierd. Fill Config (and optionally Clock, LogOutput),
@@ -39,9 +36,7 @@ type Main struct {
 	Logger  *slog.Logger
 	Service *service.Service
 
-	unlock   func() error
-	meta     *sqlite.Store
-	blobs    *fs.Store
+	stores   *stores
 	ln       net.Listener
 	srv      *http.Server
 	stop     context.CancelFunc
@@ -66,20 +61,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 	}()
 
-	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+	if m.stores, err = openStores(ctx, c, m.Logger.Info); err != nil {
 		return err
-	}
-	if m.unlock, err = lockDir(filepath.Join(c.Data, "LOCK")); err != nil {
-		return fmt.Errorf("data directory %s is in use by another glacierd: %w", c.Data, err)
-	}
-	if m.meta, err = sqlite.Open(ctx, filepath.Join(c.Data, "meta.db")); err != nil {
-		return fmt.Errorf("open metadata: %w", err)
-	}
-	if m.blobs, err = fs.Open(filepath.Join(c.Data, "archives")); err != nil {
-		return fmt.Errorf("open archive store: %w", err)
-	}
-	if n := m.blobs.Orphans(); n > 0 {
-		m.Logger.Info("removed unfinished temporary files left by a crash", "count", n)
 	}
 
 	keys := httpapi.Keyring{c.AccessKey: {
@@ -98,8 +81,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 
 	m.Service = service.New(service.Config{
 		Region:            c.Region,
-		Meta:              m.meta,
-		Blobs:             m.blobs,
+		Meta:              m.stores.meta,
+		Blobs:             m.stores.blobs,
 		Clock:             m.Clock,
 		Logger:            m.Logger,
 		InventoryInterval: c.InventoryInterval,
@@ -185,24 +168,21 @@ func (m *Main) Close() error {
 }
 
 func (m *Main) closeStores() error {
-	var errs []error
-	if m.meta != nil {
-		errs = append(errs, m.meta.Close())
-		m.meta = nil
+	if m.stores == nil {
+		return nil
 	}
-	if m.unlock != nil {
-		errs = append(errs, m.unlock())
-		m.unlock = nil
-	}
-	return errors.Join(errs...)
+	return m.stores.close()
 }
 
-// ready is the /healthz check: the metadata store answers.
+// ready is the /healthz check: every store answers. The error names the
+// first that does not.
 func (m *Main) ready(ctx context.Context) error {
-	return m.meta.View(ctx, func(tx glacier.Tx) error {
-		_, err := tx.CountVaults("000000000000")
-		return err
-	})
+	for _, c := range m.stores.checks {
+		if err := c.fn(ctx); err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+	}
+	return nil
 }
 
 // every runs step every period in the background until ctx ends; a period

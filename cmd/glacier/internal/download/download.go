@@ -1,0 +1,353 @@
+package download
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/glacier"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/glacierd/glacierd/internal/treehash"
+)
+
+// API is the part of the Glacier client downloads use.
+type API interface {
+	GetJobOutput(ctx context.Context, in *glacier.GetJobOutputInput, optFns ...func(*glacier.Options)) (*glacier.GetJobOutputOutput, error)
+}
+
+// Options control a download.
+type Options struct {
+	Output      string // the file to create
+	Concurrency int    // ranges in flight at once; 0: 1
+	RangeSize   int64  // bytes per request; 0: AutoRangeSize
+	Force       bool   // overwrite an existing Output
+	// Progress, if set, is called (concurrently) with bytes newly written;
+	// negative after a range fails midway and will be fetched again.
+	Progress func(n int64)
+	// Notice, if set, receives messages for the user.
+	Notice func(format string, args ...any)
+}
+
+// Result describes a finished download.
+type Result struct {
+	Path          string `json:"path"`
+	JobID         string `json:"jobId"`
+	Size          int64  `json:"size"`
+	TreeHash      string `json:"treeHash"`
+	Verified      bool   `json:"verified"` // the whole file matched the job's tree hash
+	RangesFetched int    `json:"rangesFetched"`
+	RangesReused  int    `json:"rangesReused,omitempty"` // from an earlier, interrupted run
+}
+
+// Run downloads job's output into o.Output. The data goes to
+// o.Output+PartialSuffix and is renamed into place only once it is complete
+// and verified; until then a state file (o.Output+StateSuffix) records the
+// ranges done, so that running again fetches only the rest.
+func Run(ctx context.Context, api API, job Job, o Options) (Result, error) {
+	o.Concurrency = max(o.Concurrency, 1)
+	if o.Progress == nil {
+		o.Progress = func(int64) {}
+	}
+	if o.Notice == nil {
+		o.Notice = func(string, ...any) {}
+	}
+	res := Result{Path: o.Output, JobID: job.JobID, Size: job.Size}
+	statePath, partialPath := o.Output+StateSuffix, o.Output+PartialSuffix
+
+	st, err := LoadState(statePath)
+	if err != nil {
+		return res, err
+	}
+	if st != nil && !st.Resumes(job) {
+		o.Notice("ignoring %s: it is for job %s, not this one; starting over", statePath, st.JobID)
+		st = nil
+	}
+	if st == nil {
+		if fi, err := os.Stat(o.Output); err == nil && !o.Force {
+			if fi.IsDir() {
+				return res, fmt.Errorf("%s is a directory", o.Output)
+			}
+			return res, fmt.Errorf("%s already exists (use --force to overwrite it)", o.Output)
+		}
+	}
+
+	rangeSize := o.RangeSize
+	if rangeSize == 0 {
+		rangeSize = AutoRangeSize(job.Size, o.Concurrency)
+	}
+	if err := CheckRangeSize(rangeSize); err != nil {
+		return res, err
+	}
+	if st != nil && st.RangeSize != rangeSize {
+		o.Notice("continuing with the interrupted download's range size of %d bytes", st.RangeSize)
+		rangeSize = st.RangeSize
+	}
+
+	flags := os.O_RDWR | os.O_CREATE
+	f, err := os.OpenFile(partialPath, flags, 0o644)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+	}()
+	if st != nil {
+		fi, err := f.Stat()
+		if err != nil {
+			return res, err
+		}
+		if fi.Size() != job.Size {
+			o.Notice("%s has the wrong size; starting over", partialPath)
+			st = nil
+		}
+	}
+	if st == nil {
+		st = NewState(job, rangeSize)
+		if err := f.Truncate(0); err != nil {
+			return res, err
+		}
+	}
+	if err := f.Truncate(job.Size); err != nil {
+		return res, err
+	}
+
+	plan := Plan(job.Size, rangeSize)
+	if len(st.Completed) > 0 {
+		kept, err := recheck(f, st.Completed)
+		if err != nil {
+			return res, err
+		}
+		if len(kept) < len(st.Completed) {
+			o.Notice("%d range(s) in %s no longer match their recorded tree hash; fetching them again", len(st.Completed)-len(kept), partialPath)
+		}
+		st.Completed = kept
+		res.RangesReused = len(kept)
+		o.Notice("resuming download: %d of %d range(s) already done", len(kept), len(plan))
+		for _, d := range kept {
+			o.Progress(d.End - d.Start + 1)
+		}
+	}
+	if err := st.Save(statePath); err != nil {
+		return res, err
+	}
+
+	d := &downloader{api: api, job: job, f: f, o: o, st: st, statePath: statePath}
+	missing := st.Missing(plan)
+	if err := d.fetchAll(ctx, missing); err != nil {
+		return res, err
+	}
+	res.RangesFetched = len(missing) - len(d.corrupt)
+	if len(d.corrupt) > 0 {
+		sort.Slice(d.corrupt, func(i, j int) bool { return d.corrupt[i].Range.Start < d.corrupt[j].Range.Start })
+		return res, &CorruptError{Path: partialPath, Ranges: d.corrupt}
+	}
+
+	whole, err := combine(st.Completed, plan)
+	if err != nil {
+		return res, err
+	}
+	res.TreeHash = whole
+	switch {
+	case job.TreeHash == "" && allChecked(st.Completed):
+		res.Verified = true // no hash for the whole, but one for every range
+	case job.TreeHash == "":
+		o.Notice("job %s has no tree hash (its range is not tree-hash aligned): the whole file cannot be verified", job.JobID)
+	case whole != job.TreeHash:
+		st.Completed = []Done{} // which range is wrong is unknown: all must be fetched again
+		if err := st.Save(statePath); err != nil {
+			return res, err
+		}
+		return res, &CorruptError{Path: partialPath, Got: whole, Want: job.TreeHash}
+	default:
+		res.Verified = true
+	}
+	if err := f.Sync(); err != nil {
+		return res, err
+	}
+	err = f.Close()
+	f = nil
+	if err != nil {
+		return res, err
+	}
+	if err := os.Rename(partialPath, o.Output); err != nil {
+		return res, err
+	}
+	if err := os.Remove(statePath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return res, err
+	}
+	return res, nil
+}
+
+// allChecked reports whether every range was checked against a tree hash
+// from Glacier.
+func allChecked(done []Done) bool {
+	for _, d := range done {
+		if !d.Checked {
+			return false
+		}
+	}
+	return len(done) > 0
+}
+
+// recheck re-hashes the recorded ranges of f, keeping those that still match
+// (the partial file may have been changed, or not flushed before a crash).
+func recheck(f *os.File, done []Done) ([]Done, error) {
+	var kept []Done
+	for _, d := range done {
+		h := treehash.New()
+		if _, err := io.Copy(h, io.NewSectionReader(f, d.Start, d.End-d.Start+1)); err != nil {
+			return nil, err
+		}
+		if got := h.Root(); hex.EncodeToString(got[:]) == d.TreeHash {
+			kept = append(kept, d)
+		}
+	}
+	return kept, nil
+}
+
+// combine computes the output's tree hash from the tree hashes of the planned
+// ranges, which must all be done. Every range but the last spans a power of
+// two MiB, so each is a node of the output's tree.
+func combine(done []Done, plan []Range) (string, error) {
+	byStart := make(map[int64]Done, len(done))
+	for _, d := range done {
+		byStart[d.Start] = d
+	}
+	hashes := make([][treehash.Size]byte, len(plan))
+	for i, r := range plan {
+		d, ok := byStart[r.Start]
+		if !ok || d.End != r.End {
+			return "", fmt.Errorf("internal error: %s was not downloaded", r)
+		}
+		h, err := treehash.ParseHex(d.TreeHash)
+		if err != nil {
+			return "", err
+		}
+		hashes[i] = h
+	}
+	root := treehash.Combine(hashes)
+	return hex.EncodeToString(root[:]), nil
+}
+
+// downloader fetches ranges in parallel into f, recording each in the state.
+type downloader struct {
+	api       API
+	job       Job
+	f         *os.File
+	o         Options
+	statePath string
+
+	mu      sync.Mutex
+	st      *State
+	corrupt []RangeError
+}
+
+func (d *downloader) fetchAll(ctx context.Context, ranges []Range) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.o.Concurrency)
+	for _, r := range ranges {
+		g.Go(func() error {
+			h, checked, err := d.fetchRetrying(ctx, r)
+			var re *RangeError
+			switch {
+			case errors.As(err, &re):
+				d.mu.Lock()
+				d.corrupt = append(d.corrupt, *re)
+				d.mu.Unlock()
+				return nil
+			case err != nil:
+				return err
+			}
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			d.st.Completed = append(d.st.Completed, Done{Start: r.Start, End: r.End, TreeHash: h, Checked: checked})
+			return d.st.Save(d.statePath)
+		})
+	}
+	return g.Wait()
+}
+
+// fetchRetrying fetches a range, trying again when the response body breaks
+// off (the SDK retries failed requests, but not a body that fails midway).
+func (d *downloader) fetchRetrying(ctx context.Context, r Range) (hash string, checked bool, err error) {
+	const attempts = 3
+	for range attempts {
+		var retry bool
+		hash, checked, retry, err = d.fetch(ctx, r)
+		if err == nil || !retry || ctx.Err() != nil {
+			return hash, checked, err
+		}
+	}
+	return "", false, err
+}
+
+// fetch downloads one range into place and returns its tree hash, and
+// whether Glacier sent one to check it against. retry reports a failure
+// while reading the body, worth another attempt.
+func (d *downloader) fetch(ctx context.Context, r Range) (hash string, checked, retry bool, err error) {
+	out, err := d.api.GetJobOutput(ctx, &glacier.GetJobOutputInput{
+		AccountId: aws.String(d.job.AccountID), VaultName: aws.String(d.job.Vault), JobId: aws.String(d.job.JobID),
+		Range: aws.String(r.Header()),
+	})
+	if err != nil {
+		return "", false, false, fmt.Errorf("get job output (%s): %w", r, err)
+	}
+	defer out.Body.Close()
+	h := treehash.New()
+	w := &rangeWriter{f: d.f, off: r.Start, limit: r.End + 1, hash: h, progress: d.o.Progress}
+	n, err := io.CopyBuffer(w, out.Body, make([]byte, 256<<10))
+	if err == nil && n != r.Size() {
+		err = fmt.Errorf("got %d bytes, expected %d", n, r.Size())
+	}
+	if err != nil {
+		d.o.Progress(-w.written)
+		return "", false, !errors.Is(err, errWrite), fmt.Errorf("get job output (%s): %w", r, err)
+	}
+	root := h.Root()
+	got := hex.EncodeToString(root[:])
+	want := aws.ToString(out.Checksum)
+	if want != "" && want != got {
+		return "", false, false, &RangeError{Range: r, Got: got, Want: want}
+	}
+	return got, want != "", false, nil
+}
+
+// errWrite marks local write failures, which retrying the request won't fix.
+var errWrite = errors.New("write output")
+
+// rangeWriter writes a response body into its place in the file, hashing
+// it and reporting progress. It refuses bytes past the range.
+type rangeWriter struct {
+	f        *os.File
+	off      int64
+	limit    int64
+	hash     io.Writer
+	progress func(int64)
+	written  int64
+}
+
+// Write implements io.Writer.
+func (w *rangeWriter) Write(p []byte) (int, error) {
+	if w.off+int64(len(p)) > w.limit {
+		return 0, fmt.Errorf("the response is longer than the %d bytes requested", w.limit-w.off+w.written)
+	}
+	n, err := w.f.WriteAt(p, w.off)
+	w.off += int64(n)
+	w.written += int64(n)
+	_, _ = w.hash.Write(p[:n]) // a treehash.Hasher never fails
+	w.progress(int64(n))
+	if err != nil {
+		return n, fmt.Errorf("%w: %w", errWrite, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,95 @@
+// Package jobwait waits for a Glacier job to complete by polling
+// DescribeJob.
+package jobwait
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/glacier"
+	"github.com/aws/aws-sdk-go-v2/service/glacier/types"
+)
+
+// API is the part of the Glacier client Wait uses.
+type API interface {
+	DescribeJob(ctx context.Context, in *glacier.DescribeJobInput, optFns ...func(*glacier.Options)) (*glacier.DescribeJobOutput, error)
+}
+
+// FailedError reports a job that completed with status Failed.
+type FailedError struct {
+	JobID   string
+	Message string
+}
+
+// Error describes the failure with Glacier's status message.
+func (e *FailedError) Error() string {
+	return fmt.Sprintf("job %s failed: %s", e.JobID, e.Message)
+}
+
+// Options control Wait. The zero value polls every 30 seconds forever.
+type Options struct {
+	Poll    time.Duration // interval between DescribeJob calls; 0: 30s
+	Timeout time.Duration // give up after this long; 0: never
+	// Status, if set, is called after every poll with the job's description,
+	// the time waited so far and the time of the next poll (zero when the job
+	// has completed).
+	Status func(job *glacier.DescribeJobOutput, waited time.Duration, next time.Time)
+	// Now and After replace the clock (tests); nil means the real one.
+	Now   func() time.Time
+	After func(time.Duration) <-chan time.Time
+}
+
+// Wait polls the job until it completes. It returns the final description
+// of a Succeeded job, a *FailedError for a Failed one, or the context's or
+// the API's error.
+func Wait(ctx context.Context, api API, account, vault, jobID string, o Options) (*glacier.DescribeJobOutput, error) {
+	now, after := o.Now, o.After
+	if now == nil {
+		now = time.Now
+	}
+	if after == nil {
+		after = time.After
+	}
+	poll := o.Poll
+	if poll <= 0 {
+		poll = 30 * time.Second
+	}
+	start := now()
+	for {
+		out, err := api.DescribeJob(ctx, &glacier.DescribeJobInput{
+			AccountId: aws.String(account), VaultName: aws.String(vault), JobId: aws.String(jobID),
+		})
+		if err != nil {
+			return nil, err
+		}
+		waited := now().Sub(start)
+		if out.Completed || out.StatusCode != types.StatusCodeInProgress {
+			if o.Status != nil {
+				o.Status(out, waited, time.Time{})
+			}
+			if out.StatusCode == types.StatusCodeFailed {
+				return out, &FailedError{JobID: jobID, Message: aws.ToString(out.StatusMessage)}
+			}
+			return out, nil
+		}
+		wait := poll
+		if o.Timeout > 0 {
+			left := o.Timeout - waited
+			if left <= 0 {
+				return out, fmt.Errorf("job %s is still %s after %s (--wait-timeout); it keeps running: fetch it later with its job ID",
+					jobID, out.StatusCode, waited.Round(time.Second))
+			}
+			wait = min(wait, left)
+		}
+		if o.Status != nil {
+			o.Status(out, waited, now().Add(wait))
+		}
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-after(wait):
+		}
+	}
+}
