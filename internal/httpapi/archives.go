@@ -22,12 +22,18 @@ func (s *Server) uploadArchive(w http.ResponseWriter, rq *request) error {
 	if err != nil {
 		return err
 	}
+	archiveCreated(w, ref, a)
+	return nil
+}
+
+// archiveCreated answers UploadArchive and CompleteMultipartUpload: 201 with
+// the archive's location, ID and tree hash.
+func archiveCreated(w http.ResponseWriter, ref glacier.VaultRef, a glacier.Archive) {
 	h := w.Header()
 	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/archives/"+a.ID)
 	h.Set("X-Amz-Archive-Id", a.ID)
 	h.Set("X-Amz-Sha256-Tree-Hash", a.TreeHash)
 	w.WriteHeader(http.StatusCreated)
-	return nil
 }
 
 func (s *Server) deleteArchive(w http.ResponseWriter, rq *request) error {

@@ -103,11 +103,7 @@ func (s *Server) completeMultipartUpload(w http.ResponseWriter, rq *request) err
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/archives/"+a.ID)
-	h.Set("X-Amz-Archive-Id", a.ID)
-	h.Set("X-Amz-Sha256-Tree-Hash", a.TreeHash)
-	w.WriteHeader(http.StatusCreated)
+	archiveCreated(w, ref, a)
 	return nil
 }
 
