@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"hash"
 	"io"
-	"net/http"
 
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/sigv4"
@@ -52,13 +50,13 @@ func (s *Server) authenticate(rq *request, streaming bool) error {
 			if err != nil || len(want) != sha256.Size {
 				return glacier.Errorf(glacier.KindInvalidParameter, "Invalid x-amz-content-sha256: %s", declared)
 			}
-			r.Body = &hashingBody{r: r.Body, h: sha256.New(), atEOF: func(got []byte) error {
+			r.Body = newHashingBody(r.Body, streaming, func(got []byte) error {
 				if !bytes.Equal(got, want) {
 					return glacier.Errorf(glacier.KindInvalidParameter,
 						"Checksum mismatch: x-amz-content-sha256 is %s, but the body's SHA-256 is %x", declared, got)
 				}
 				return nil
-			}}
+			})
 		}
 	case r.ContentLength == 0:
 		if err := verify(hex.EncodeToString(sha256.New().Sum(nil))); err != nil {
@@ -66,11 +64,11 @@ func (s *Server) authenticate(rq *request, streaming bool) error {
 		}
 	case streaming:
 		d := &deferredCheck{}
-		d.body = &hashingBody{r: r.Body, h: sha256.New(), atEOF: func(got []byte) error {
+		d.body = newHashingBody(r.Body, true, func(got []byte) error {
 			d.err = verifyPayload(verify, a.Presigned, hex.EncodeToString(got))
 			d.done = true
 			return d.err
-		}}
+		})
 		r.Body = d.body
 		rq.pending = d
 	default:
@@ -144,36 +142,3 @@ func (rq *request) settle(err error) error {
 	}
 	return err
 }
-
-// hashingBody hashes what is read through it and, when the underlying reader
-// reports io.EOF, calls atEOF with the digest; an error from atEOF is returned
-// in place of io.EOF, so the reader's consumer never sees a clean end.
-type hashingBody struct {
-	r     io.ReadCloser
-	h     hash.Hash
-	atEOF func(sum []byte) error
-	err   error // sticky result of atEOF
-	ended bool
-}
-
-func (b *hashingBody) Read(p []byte) (int, error) {
-	if b.ended {
-		if b.err != nil {
-			return 0, b.err
-		}
-		return 0, io.EOF
-	}
-	n, err := b.r.Read(p)
-	b.h.Write(p[:n])
-	if err == io.EOF {
-		b.ended = true
-		if b.err = b.atEOF(b.h.Sum(nil)); b.err != nil {
-			return n, b.err
-		}
-	}
-	return n, err
-}
-
-func (b *hashingBody) Close() error { return b.r.Close() }
-
-var _ http.Handler = (*Server)(nil)

@@ -61,6 +61,9 @@ func (s *Server) operation(rt route) http.Handler {
 		if err == nil {
 			err = rt.h(sw, rq)
 		}
+		if hb, ok := rq.Body.(*hashingBody); ok {
+			defer hb.stop() // ends a hashing goroutine the handler left unfinished
+		}
 		code, aborted := "", false
 		if err != nil {
 			err = rq.settle(err)
@@ -166,6 +169,21 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(p)
 	w.n += int64(n)
+	return n, err
+}
+
+// ReadFrom hands r to the underlying writer's ReadFrom, so that a file sent
+// as a response body goes out with sendfile(2).
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	rf, ok := w.ResponseWriter.(io.ReaderFrom)
+	if !ok {
+		return io.Copy(struct{ io.Writer }{w}, r)
+	}
+	n, err := rf.ReadFrom(r)
+	w.n += n
 	return n, err
 }
 

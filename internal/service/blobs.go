@@ -142,26 +142,41 @@ type segmentReader struct {
 	cur   io.ReadCloser
 }
 
+// next opens the segment holding the next byte, if none is open.
+func (r *segmentReader) next() error {
+	if r.cur != nil {
+		return nil
+	}
+	for len(r.segs) > 0 && r.off >= r.segs[0].Size {
+		r.off -= r.segs[0].Size
+		r.segs = r.segs[1:]
+	}
+	if len(r.segs) == 0 {
+		return io.ErrUnexpectedEOF
+	}
+	n := min(r.left, r.segs[0].Size-r.off)
+	rc, err := r.blobs.Open(r.ctx, r.segs[0].Key, r.off, n)
+	if err != nil {
+		return err
+	}
+	r.cur, r.off = rc, r.off+n
+	return nil
+}
+
+// done closes the current segment after it was read to its end.
+func (r *segmentReader) done() error {
+	err := r.cur.Close()
+	r.cur = nil
+	return err
+}
+
 func (r *segmentReader) Read(p []byte) (int, error) {
 	for {
 		if r.left <= 0 {
 			return 0, io.EOF
 		}
-		if r.cur == nil {
-			for len(r.segs) > 0 && r.off >= r.segs[0].Size {
-				r.off -= r.segs[0].Size
-				r.segs = r.segs[1:]
-			}
-			if len(r.segs) == 0 {
-				return 0, io.ErrUnexpectedEOF
-			}
-			n := min(r.left, r.segs[0].Size-r.off)
-			rc, err := r.blobs.Open(r.ctx, r.segs[0].Key, r.off, n)
-			if err != nil {
-				return 0, err
-			}
-			r.cur = rc
-			r.off += n
+		if err := r.next(); err != nil {
+			return 0, err
 		}
 		if int64(len(p)) > r.left {
 			p = p[:r.left]
@@ -169,15 +184,34 @@ func (r *segmentReader) Read(p []byte) (int, error) {
 		n, err := r.cur.Read(p)
 		r.left -= int64(n)
 		if err == io.EOF {
-			err = r.cur.Close()
-			r.cur = nil
-			if n > 0 || err != nil {
+			if err = r.done(); n > 0 || err != nil {
 				return n, err
 			}
 			continue
 		}
 		return n, err
 	}
+}
+
+// WriteTo copies the rest to w segment by segment, so that each segment's
+// own WriteTo (a file's: sendfile(2) onto a network connection) is used.
+func (r *segmentReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for r.left > 0 {
+		if err := r.next(); err != nil {
+			return total, err
+		}
+		n, err := io.Copy(w, r.cur)
+		total += n
+		r.left -= n
+		if err != nil {
+			return total, err
+		}
+		if err := r.done(); err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 func (r *segmentReader) Close() error {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/glacierd/glacierd/internal/glacier"
 )
@@ -143,22 +144,55 @@ func (s *Service) repeat(ctx context.Context, step func(glacier.Tx) (int, error)
 	}
 }
 
+// collectingPrefix marks a garbage record of a blob being deleted.
+const collectingPrefix = "collecting/"
+
 // collectGarbage deletes the blobs whose garbage records are due.
 //
-// Each record is removed before its blob, in one transaction with the
-// listing: an upload that outlived OrphanGrace then fails to claim its blob
-// rather than commit a reference to a blob being deleted. A crash between the
-// two leaves an unreferenced blob behind (a leak, never a loss); a failed
-// delete puts the record back.
+// A due record K is first replaced, in one transaction, by a record
+// "collecting/K": from then on an upload that outlived OrphanGrace can no
+// longer claim K (its claim fails rather than commit a reference to a blob
+// being deleted). Then the blob is deleted, then the collecting record. A
+// crash in between leaves the collecting record, which comes due again after
+// claimLease and has the blob deleted again: nothing is lost, nothing leaks.
 func (s *Service) collectGarbage(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		var keys []string
-		if err := s.meta.Update(ctx, func(tx glacier.Tx) (err error) {
-			if keys, err = tx.DueGarbage(s.now(), batch); err != nil {
+		var keys []string // collecting records
+		if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
+			now := s.now()
+			due, err := tx.DueGarbage(now, batch)
+			if err != nil {
 				return err
 			}
-			for _, k := range keys {
+			keys = keys[:0]
+			for _, k := range due {
+				if !strings.HasPrefix(k, collectingPrefix) {
+					if _, err := tx.DeleteGarbage(k); err != nil {
+						return err
+					}
+					k = collectingPrefix + k
+				}
+				// A retried collection waits a lease before it is due again.
+				if err := tx.PutGarbage(k, now.Add(claimLease)); err != nil {
+					return err
+				}
+				keys = append(keys, k)
+			}
+			return nil
+		}); err != nil {
+			return total, err
+		}
+		var gone []string
+		var derr error
+		for _, k := range keys {
+			if derr = s.blobs.Delete(ctx, strings.TrimPrefix(k, collectingPrefix)); derr != nil {
+				break // its collecting record stays; a later pass retries
+			}
+			gone = append(gone, k)
+		}
+		if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
+			for _, k := range gone {
 				if _, err := tx.DeleteGarbage(k); err != nil {
 					return err
 				}
@@ -167,18 +201,9 @@ func (s *Service) collectGarbage(ctx context.Context) (int, error) {
 		}); err != nil {
 			return total, err
 		}
-		for i, k := range keys {
-			if err := s.blobs.Delete(ctx, k); err != nil {
-				return total, errors.Join(err, s.meta.Update(context.WithoutCancel(ctx), func(tx glacier.Tx) error {
-					for _, k := range keys[i:] {
-						if err := tx.PutGarbage(k, s.now()); err != nil {
-							return err
-						}
-					}
-					return nil
-				}))
-			}
-			total++
+		total += len(gone)
+		if derr != nil {
+			return total, derr
 		}
 		if len(keys) < batch {
 			return total, nil
