@@ -68,7 +68,7 @@ func startProc(name string, cmd *exec.Cmd, logPath, marker, healthPath string) (
 	p := &proc{name: name, pidv: cmd.Process.Pid}
 	p.killFn = func() {
 		_ = cmd.Process.Kill()
-		_ = <-done // the process was killed; how it ended does not matter
+		<-done //nolint:errcheck // the process was killed; how it ended does not matter
 	}
 	p.stopFn = func() error {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
