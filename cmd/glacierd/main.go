@@ -1,6 +1,9 @@
 // Command glacierd is a self-hosted, wire-compatible Amazon Glacier vault
 // server (API version 2012-06-01). Run it with no flags to serve on
 // 127.0.0.1:8080 from ./glacierd-data; see -help for the rest.
+//
+// "glacierd migrate" copies a data directory's contents into other stores
+// (PostgreSQL and S3); see "glacierd migrate -help".
 package main
 
 import (
@@ -8,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -26,6 +30,9 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "migrate" {
+		return migrate(args[1:])
+	}
 	cfg, err := app.ParseFlags("glacierd", args)
 	if err != nil {
 		return err
@@ -52,4 +59,25 @@ func waitErr(m *app.Main) <-chan error {
 	ch := make(chan error, 1)
 	go func() { ch <- m.Wait() }()
 	return ch
+}
+
+// migrate runs "glacierd migrate": it copies the stores and prints the
+// report (also when the migration fails part way).
+func migrate(args []string) error {
+	cfg, err := app.ParseMigrateFlags("glacierd migrate", args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	rep, err := app.Migrate(ctx, cfg, log)
+	if err == nil || rep.Elapsed > 0 {
+		fmt.Print(rep)
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	fmt.Println("migration complete")
+	return nil
 }

@@ -70,6 +70,9 @@ type VaultTx interface {
 	// after the given name, in bytewise name order. limit <= 0 means no limit.
 	Vaults(account, after string, limit int) ([]Vault, error)
 	CountVaults(account string) (int, error)
+	// Accounts returns every account that has a vault, a capacity unit
+	// (expired or not) or a retrieval policy, each once, in bytewise order.
+	Accounts() ([]string, error)
 	// DueInventories returns up to limit vaults (of any account) written
 	// since their last inventory (LastWriteAt after InventoryAt) whose last
 	// inventory, or creation if they have none, is at or before t. The order

@@ -91,26 +91,47 @@ func trashSegment(tx glacier.Tx, key string, t time.Time) error {
 	return tx.PutGarbage(leavesKey(key), t)
 }
 
-// discardBlobs deletes unreferenced blobs now, leaving their garbage records
-// for the collector if either step fails. It does not depend on the request's
-// context, so a cancelled request still cleans up.
+// discardBlobs deletes blobs that a failed request wrote, unless committed
+// metadata references them. It first takes their garbage records off the
+// list, in one transaction: a record that is gone was claimed by a
+// transaction that did commit (its outcome unknown to the caller, say, after
+// the connection to the database dropped during COMMIT), so its blob is kept.
+// If that transaction fails, the records stay for the collector. It does not
+// depend on the request's context, so a cancelled request still cleans up.
 func (s *Service) discardBlobs(keys ...string) {
 	ctx := context.Background()
-	for _, k := range keys {
-		if err := s.blobs.Delete(ctx, k); err != nil {
-			s.log.Warn("discard blob", "key", k, "err", err)
-			return
-		}
-	}
+	var mine []string
 	if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
+		mine = mine[:0]
 		for _, k := range keys {
-			if _, err := tx.DeleteGarbage(k); err != nil {
+			ok, err := tx.DeleteGarbage(k)
+			if err != nil {
 				return err
+			}
+			if ok {
+				mine = append(mine, k)
 			}
 		}
 		return nil
 	}); err != nil {
-		s.log.Warn("discard blob records", "keys", keys, "err", err)
+		s.log.Warn("discard blobs: leaving them to the collector", "keys", keys, "err", err)
+		return
+	}
+	for i, k := range mine {
+		if err := s.blobs.Delete(ctx, k); err != nil {
+			s.log.Warn("discard blob", "key", k, "err", err)
+			if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
+				for _, k := range mine[i:] {
+					if err := tx.PutGarbage(k, s.now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				s.log.Warn("discard blob records", "keys", mine[i:], "err", err)
+			}
+			return
+		}
 	}
 }
 
@@ -128,9 +149,17 @@ func bodyError(err error) error {
 }
 
 // openArchive returns a reader of n bytes of archive a from byte off. It
-// opens each segment only when the read reaches it.
-func (s *Service) openArchive(ctx context.Context, a glacier.Archive, off, n int64) io.ReadCloser {
-	return &segmentReader{ctx: ctx, blobs: s.blobs, segs: a.Segments, off: off, left: n}
+// opens the first segment at once, so that a store that fails fails the
+// request before its response begins, and each further segment only when
+// the read reaches it.
+func (s *Service) openArchive(ctx context.Context, a glacier.Archive, off, n int64) (io.ReadCloser, error) {
+	r := &segmentReader{ctx: ctx, blobs: s.blobs, segs: a.Segments, off: off, left: n}
+	if n > 0 {
+		if err := r.next(); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 type segmentReader struct {

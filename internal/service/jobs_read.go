@@ -185,7 +185,9 @@ func (s *Service) GetJobOutput(ctx context.Context, c glacier.Caller, ref glacie
 		}
 		out.TreeHash = hexString(h)
 	}
-	out.Body = s.openArchive(ctx, a, from, to-from+1)
+	if out.Body, err = s.openArchive(ctx, a, from, to-from+1); err != nil {
+		return JobOutput{}, err
+	}
 	return out, nil
 }
 

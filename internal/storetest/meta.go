@@ -29,6 +29,7 @@ func Meta(t *testing.T, open func(t *testing.T) glacier.MetaStore) {
 	all = append(all, partTests()...)
 	all = append(all, jobTests()...)
 	all = append(all, accountTests()...)
+	all = append(all, accountsTests()...)
 	all = append(all, garbageTests()...)
 	all = append(all, configTests()...)
 	all = append(all, outboxTests()...)
