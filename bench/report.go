@@ -26,6 +26,9 @@ type report struct {
 
 	insert    time.Duration
 	inventory []inventoryResult
+
+	scale      map[string]*scaleResult
+	scaleOrder []string
 }
 
 type inventoryResult struct {
@@ -102,6 +105,9 @@ func (r *report) print(out io.Writer, cfg *config) {
 	if r.rssHWM > 0 {
 		fmt.Fprintf(out, "memory: glacierd VmHWM %s after a %s UploadArchive (%.0f MiB/s); %s idle before it; target < %s: %s\n",
 			mib(r.rssHWM), mib(cfg.rss), mibps(cfg.rss, r.rssUpload), mib(r.idleHWM), mib(maxHWM), verdict(r.rssHWM < maxHWM))
+	}
+	if r.scale != nil {
+		r.printScale(out, cfg)
 	}
 	if r.inventory != nil {
 		fmt.Fprintf(out, "inventory of %d archives (records inserted directly in %.1fs):\n", cfg.archives, r.insert.Seconds())

@@ -64,6 +64,11 @@ const (
 func ParseFlags(name string, args []string) (Config, error) {
 	var c Config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage:\n  %s [flags]            serve the Glacier API\n  %s migrate [flags]    copy a data directory into other stores (see %s migrate -h)\n\n"+
+			"Every flag can also be set as GLACIERD_<FLAG> (dashes as underscores).\n\nFlags:\n", name, name, name)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&c.Addr, "addr", DefaultAddr, "listen address (host:port; port 0 picks a free port)")
 	fs.StringVar(&c.Data, "data", "./glacierd-data", "data directory for the embedded metadata database and archive files")
 	fs.StringVar(&c.Meta, "meta", "sqlite", "metadata store: sqlite (in --data) or a postgres:// URL (password best given in PGPASSWORD)")
