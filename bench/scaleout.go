@@ -173,7 +173,7 @@ func createSchema(ctx context.Context, pgURL, schema string) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }()
 	_, err = conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema)
 	return err
 }
