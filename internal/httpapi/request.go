@@ -50,6 +50,10 @@ func (s *Server) operation(rt route) http.Handler {
 			op = rt.opFor(r)
 		}
 		rq := &request{Request: r, id: w.Header().Get("x-amzn-RequestId"), op: op, in: in}
+		if rt.streaming {
+			s.streams.Add(1)
+			defer s.streams.Add(-1)
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		err := s.authenticate(rq, rt.streaming)
 		if err == nil {

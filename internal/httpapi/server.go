@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,6 +72,9 @@ type Server struct {
 	ready   func(context.Context) error
 	metrics *metrics
 	mux     *http.ServeMux
+	// streams counts the archive uploads being received now; it decides
+	// whether a body's SHA-256 gets a core of its own (see authenticate).
+	streams atomic.Int64
 }
 
 // New returns a Server for cfg.
