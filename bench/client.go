@@ -179,6 +179,29 @@ func catFile(path string) (time.Duration, error) {
 	return time.Since(start), err
 }
 
+// catIntoReader times `cat path` into a pipe that this process reads and
+// discards: the stored bytes delivered to a reading process, as a download
+// delivers them to the client (cat to /dev/null delivers them to nobody).
+func catIntoReader(path string) (time.Duration, error) {
+	cmd := exec.Command("cat", path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 1<<20)
+	_, cerr := io.CopyBuffer(discard{}, out, buf)
+	err = cmd.Wait()
+	d := time.Since(start)
+	if cerr != nil {
+		return d, cerr
+	}
+	return d, err
+}
+
 // ddContext times dd writing 256 MiB of zeros with a final fdatasync, in dir.
 func ddContext(dir string) (time.Duration, error) {
 	path := dir + "/dd.bin"

@@ -129,10 +129,13 @@ func downloadPhase(ctx context.Context, cfg *config, r *report, fl, g target, da
 		return err
 	}
 	for rep := range cfg.reps {
-		for i := range 3 {
+		for i := range 4 {
 			var d time.Duration
 			var err error
-			switch (i + rep) % 3 {
+			switch (i + rep) % 4 {
+			case 3:
+				d, err = catIntoReader(blob)
+				r.catPipe = append(r.catPipe, d)
 			case 0:
 				d, err = catFile(blob)
 				r.cat = append(r.cat, d)
