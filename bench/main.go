@@ -64,7 +64,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work directory")
 	bin := flag.String("glacierd", "", "glacierd binary to measure (default: go build ./cmd/glacierd)")
 	archives := flag.Int("archives", 0, "inventory records to create (default: 1,000,000; 10,000 with -quick)")
-	only := flag.String("only", "upload,rss,download,inventory", "comma-separated phases to run: upload, rss, download, inventory, scaleout (PostgreSQL + S3, 1 and 3 instances; needs Debian's postgresql)")
+	only := flag.String("only", "upload,rss,download,inventory", "comma-separated phases to run: upload, rss, download, inventory, cli (the glacier CLI's upload against the bench client's), scaleout (PostgreSQL + S3, 1 and 3 instances; needs Debian's postgresql)")
 	inprocess := flag.Bool("inprocess", false, "run glacierd inside this process (internal/app) instead of as a child process; memory figures are then meaningless")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process (with -inprocess: client and glacierd) to this file")
 	floorDir := flag.String("serve-floor", "", "internal: serve the floor server on this directory")
@@ -156,6 +156,11 @@ func run(cfg *config, keep bool) (err error) {
 	}
 	if cfg.only["inventory"] {
 		if err := inventoryPhase(ctx, cfg, r); err != nil {
+			return err
+		}
+	}
+	if cfg.only["cli"] {
+		if err := cliPhase(ctx, cfg, r); err != nil {
 			return err
 		}
 	}

@@ -28,6 +28,8 @@ type report struct {
 	insert    time.Duration
 	inventory []inventoryResult
 
+	cli, cliServer []time.Duration // glacier upload; the bench client's upload
+
 	scale      map[string]*scaleResult
 	scaleOrder []string
 }
@@ -108,6 +110,9 @@ func (r *report) print(out io.Writer, cfg *config) {
 	if r.rssHWM > 0 {
 		fmt.Fprintf(out, "memory: glacierd VmHWM %s after a %s UploadArchive (%.0f MiB/s); %s idle before it; target < %s: %s\n",
 			mib(r.rssHWM), mib(cfg.rss), mibps(cfg.rss, r.rssUpload), mib(r.idleHWM), mib(maxHWM), verdict(r.rssHWM < maxHWM))
+	}
+	if r.cli != nil {
+		r.printCLI(out, cfg)
 	}
 	if r.scale != nil {
 		r.printScale(out, cfg)
