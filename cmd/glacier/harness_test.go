@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 
 	glacierd "github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/testkit"
 )
 
 const (
@@ -29,18 +29,6 @@ const (
 	testSecret  = "glacier-cli-test-secret"
 	testRegion  = "us-east-1"
 )
-
-// fakeClock is a settable clock for the service.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
 
 // server is an in-process glacierd for the CLI to talk to.
 type server struct {
@@ -60,7 +48,7 @@ func startServer(t testing.TB, mutate ...func(*glacierd.Main)) *server {
 			TimeScale: 0, ExpeditedOnDemand: 1000, ShutdownTimeout: 10 * time.Second,
 			MaxSkew: 15 * time.Minute, LogFormat: "text", LogLevel: "error",
 		},
-		Clock:     &fakeClock{t: time.Now().UTC().Truncate(time.Millisecond)},
+		Clock:     testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond)),
 		LogOutput: io.Discard,
 	}
 	for _, f := range mutate {
@@ -107,7 +95,7 @@ func (s *server) run(args ...string) result {
 func (s *server) runEnv(ctx context.Context, e env, args ...string) result {
 	s.t.Helper()
 	var out, errb bytes.Buffer
-	e.stdout, e.stderr = &out, &syncWriter{w: &errb}
+	e.stdout, e.stderr = &out, &testkit.SyncWriter{W: &errb}
 	code := run(ctx, e, append([]string{"--endpoint-url", s.m.URL()}, args...))
 	return result{code: code, stdout: out.String(), stderr: errb.String()}
 }
@@ -174,18 +162,6 @@ func (s *server) settledRequests(op string) int {
 		last = n
 	}
 	return last
-}
-
-// syncWriter serialises writes (progress bars write from many goroutines).
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // randomFile writes n random bytes to a new file in dir and returns its

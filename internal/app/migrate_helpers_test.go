@@ -8,10 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,9 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 	"github.com/aws/aws-sdk-go-v2/service/glacier/types"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/testkit"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
 
@@ -33,22 +30,7 @@ const (
 
 // fakeClock is the service clock shared by the source and destination
 // servers of a test; tests advance it instead of sleeping.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+type fakeClock = testkit.FakeClock
 
 // server is one in-process glacierd and a client for it.
 type server struct {
@@ -107,52 +89,14 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-func randomName(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return prefix + hex.EncodeToString(b[:])
-}
-
 // remoteStores returns a fresh PostgreSQL schema and S3 key prefix from
 // GLACIERD_TEST_POSTGRES and GLACIERD_TEST_S3, or skips t (fails it under
 // GLACIERD_REQUIRE_INTEGRATION=1) when they are not set.
 func remoteStores(t *testing.T) app.StoreConfig {
 	t.Helper()
-	base, rawS3 := os.Getenv("GLACIERD_TEST_POSTGRES"), os.Getenv("GLACIERD_TEST_S3")
-	if base == "" || rawS3 == "" {
-		if os.Getenv("GLACIERD_REQUIRE_INTEGRATION") == "1" {
-			t.Fatal("GLACIERD_TEST_POSTGRES and GLACIERD_TEST_S3 must be set under GLACIERD_REQUIRE_INTEGRATION=1")
-		}
-		t.Skip("GLACIERD_TEST_POSTGRES and GLACIERD_TEST_S3 are not set (scripts/start-postgres.sh, scripts/start-s3.sh)")
-	}
-	schema := randomName("migrate_")
-	exec := func(sql string) {
-		conn, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Fatalf("connect to %s: %v", base, err)
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	exec("CREATE SCHEMA " + schema)
-	t.Cleanup(func() { exec("DROP SCHEMA " + schema + " CASCADE") })
-	pu, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := pu.Query()
-	q.Set("search_path", schema)
-	pu.RawQuery = q.Encode()
-
-	su, err := url.Parse(rawS3)
-	if err != nil || su.User == nil {
-		t.Fatalf("GLACIERD_TEST_S3=%q: want http://ACCESS:SECRET@HOST:PORT/BUCKET-PREFIX", rawS3)
-	}
-	secret, _ := su.User.Password()
-	blobs := fmt.Sprintf("s3://%s-migrate/%s?endpoint=%s&secure=%t", strings.Trim(su.Path, "/"), randomName("t"), su.Host, su.Scheme == "https")
-	return app.StoreConfig{Meta: pu.String(), Blobs: blobs, S3AccessKey: su.User.Username(), S3SecretKey: secret}
+	pg, s3 := testkit.Integration(t)
+	blobs, key, secret := testkit.FreshS3(t, s3, "migrate")
+	return app.StoreConfig{Meta: testkit.FreshPostgres(t, pg, "migrate_"), Blobs: blobs, S3AccessKey: key, S3SecretKey: secret}
 }
 
 func acct() *string { return aws.String("-") }

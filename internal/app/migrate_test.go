@@ -23,6 +23,7 @@ import (
 	gl "github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/notify/notifytest"
 	"github.com/glacierd/glacierd/internal/store/sqlite"
+	"github.com/glacierd/glacierd/internal/testkit"
 )
 
 const lockPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"keep","Principal":"*","Effect":"Deny",` +
@@ -173,7 +174,7 @@ func TestMigrateEmbeddedToEmbedded(t *testing.T) {
 // testMigrate fills an embedded data directory through glacierd, migrates
 // it into dst, and checks through glacierd on dst that everything is there.
 func testMigrate(t *testing.T, dst app.StoreConfig) {
-	clock := &fakeClock{t: time.Now().UTC().Truncate(time.Millisecond)}
+	clock := testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))
 	srcDir := t.TempDir()
 	oldSNS := notifytest.NewServer(t)
 	src := serve(t, app.StoreConfig{Data: srcDir}, clock, oldSNS.URL())
@@ -313,7 +314,7 @@ func TestMigrateRefusesCorruptArchive(t *testing.T) {
 	if os.Getenv("GLACIERD_TEST_POSTGRES") != "" && os.Getenv("GLACIERD_TEST_S3") != "" || os.Getenv("GLACIERD_REQUIRE_INTEGRATION") == "1" {
 		dst = remoteStores(t)
 	}
-	clock := &fakeClock{t: time.Now().UTC().Truncate(time.Millisecond)}
+	clock := testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))
 	srcDir := t.TempDir()
 	src := serve(t, app.StoreConfig{Data: srcDir}, clock, "")
 	src.mustVault("v")
