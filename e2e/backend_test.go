@@ -1,16 +1,11 @@
 package e2e
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/testkit"
 )
 
 // The end-to-end suite runs against the embedded stores by default. With
@@ -37,54 +32,28 @@ func backend(t *testing.T) func(*app.Config) {
 	}
 }
 
-func randomName(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return prefix + hex.EncodeToString(b[:])
-}
-
-// freshPostgres creates a schema for one test and returns a URL whose
-// search_path selects it; the schema is dropped when the test ends.
+// freshPostgres returns a GLACIERD_TEST_POSTGRES URL selecting a schema
+// of the test's own.
 func freshPostgres(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("GLACIERD_TEST_POSTGRES")
-	if base == "" {
-		t.Fatalf("%s=postgres-s3 needs GLACIERD_TEST_POSTGRES", backendEnv)
-	}
-	schema := randomName("e2e_")
-	exec := func(sql string) {
-		conn, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Fatalf("connect to %s: %v", base, err)
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	exec("CREATE SCHEMA " + schema)
-	t.Cleanup(func() { exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	pg, _ := integration(t)
+	return testkit.FreshPostgres(t, pg, "e2e_")
 }
 
 // freshS3 returns an s3:// --blobs value with a key prefix of its own, and
 // the credentials for it.
 func freshS3(t *testing.T) (blobs, key, secret string) {
 	t.Helper()
-	raw := os.Getenv("GLACIERD_TEST_S3")
-	u, err := url.Parse(raw)
-	if raw == "" || err != nil || u.User == nil {
-		t.Fatalf("%s=postgres-s3 needs GLACIERD_TEST_S3=http://ACCESS:SECRET@HOST:PORT/BUCKET-PREFIX (got %q)", backendEnv, raw)
+	_, s3 := integration(t)
+	return testkit.FreshS3(t, s3, "e2e")
+}
+
+// integration returns the servers GLACIERD_E2E_BACKEND=postgres-s3 needs.
+func integration(t *testing.T) (pg, s3 string) {
+	t.Helper()
+	pg, s3 = os.Getenv("GLACIERD_TEST_POSTGRES"), os.Getenv("GLACIERD_TEST_S3")
+	if pg == "" || s3 == "" {
+		t.Fatalf("these tests need GLACIERD_TEST_POSTGRES and GLACIERD_TEST_S3")
 	}
-	secret, _ = u.User.Password()
-	bucket := u.Path[1:] + "-e2e"
-	return "s3://" + bucket + "/" + randomName("t") + "?endpoint=" + u.Host + "&secure=" + map[bool]string{true: "true", false: "false"}[u.Scheme == "https"],
-		u.User.Username(), secret
+	return pg, s3
 }

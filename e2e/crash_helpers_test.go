@@ -29,16 +29,17 @@ import (
 	"github.com/glacierd/glacierd/internal/treehash"
 )
 
-// buildGlacierd compiles cmd/glacierd into a temporary directory and returns
-// the binary's path.
-func buildGlacierd(t *testing.T) string {
+// buildGlacierd compiles cmd/glacierd into a temporary directory, passing
+// flags (such as -race) to go build, and returns the binary's path.
+func buildGlacierd(t *testing.T, flags ...string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("no go command to build glacierd with: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "glacierd")
-	cmd := exec.Command(goBin, "build", "-o", bin, "github.com/glacierd/glacierd/cmd/glacierd")
+	args := append(append([]string{"build"}, flags...), "-o", bin, "github.com/glacierd/glacierd/cmd/glacierd")
+	cmd := exec.Command(goBin, args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build glacierd: %v\n%s", err, out)
 	}
@@ -57,35 +58,50 @@ type crashServer struct {
 // /healthz answers 200. Its log is appended to logPath.
 func startCrashServer(t *testing.T, bin, data, logPath string) *crashServer {
 	t.Helper()
-	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrc := make(chan string, 1)
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data,
+	s, err := startGlacierd(bin, logPath, "--addr", "127.0.0.1:0", "--data", data,
 		"--access-key", testKey, "--secret-key", testSecret, "--account-id", testAccount,
 		"--time-scale", "0", "--expedited-on-demand", "100000", "--maintain-every", "50ms",
 		"--log-level", "info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.kill) // a no-op once the process has exited
+	return s
+}
+
+// startGlacierd starts bin with args, its standard output and error
+// appended to logPath, and waits until it logs the address it listens on
+// (so args must keep the log level at info or below, and should ask for
+// port 0) and /healthz answers 200 there. On error the process is killed;
+// otherwise the caller must stop or kill it. It does not use a testing.T,
+// so that several servers may be started at once.
+func startGlacierd(bin, logPath string, args ...string) (*crashServer, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	addrc := make(chan string, 1)
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout = logf
 	cmd.Stderr = &listenSpotter{w: logf, addr: addrc}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		t.Fatalf("start glacierd: %v", err)
+		return nil, fmt.Errorf("start glacierd: %w", err)
 	}
 	s := &crashServer{cmd: cmd, done: make(chan struct{}), log: logf}
 	go func() {
 		_ = cmd.Wait()
 		close(s.done)
 	}()
-	t.Cleanup(s.kill) // a no-op once the process has exited
 	select {
 	case addr := <-addrc:
 		s.url = "http://" + addr
 	case <-s.done:
-		t.Fatalf("glacierd exited before listening; see %s", logPath)
+		s.kill()
+		return nil, fmt.Errorf("glacierd exited (%v) before listening; see %s", cmd.ProcessState, logPath)
 	case <-time.After(30 * time.Second):
 		s.kill()
-		t.Fatalf("glacierd did not start listening within 30s; see %s", logPath)
+		return nil, fmt.Errorf("glacierd did not start listening within 30s; see %s", logPath)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -93,12 +109,13 @@ func startCrashServer(t *testing.T, bin, data, logPath string) *crashServer {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s
+				return s, nil
 			}
+			err = errors.New(resp.Status)
 		}
 		if time.Now().After(deadline) {
 			s.kill()
-			t.Fatalf("glacierd /healthz not 200 within 30s (last: %v); see %s", err, logPath)
+			return nil, fmt.Errorf("glacierd /healthz not 200 within 30s (last: %v); see %s", err, logPath)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -129,6 +146,29 @@ func (s *crashServer) stop(t *testing.T) {
 	if code := s.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Errorf("glacierd exited with status %d after SIGTERM", code)
 	}
+}
+
+// terminate sends SIGTERM and waits up to grace for the process to exit,
+// then kills it. The error says why the stop was not clean: the process
+// had to be killed, or exited with a status other than 0.
+func (s *crashServer) terminate(grace time.Duration) error {
+	defer s.log.Close()
+	select {
+	case <-s.done:
+		return fmt.Errorf("glacierd had exited before it was stopped: %v", s.cmd.ProcessState)
+	default:
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(grace):
+		s.kill()
+		return fmt.Errorf("glacierd did not exit within %v of SIGTERM; killed", grace)
+	}
+	if code := s.cmd.ProcessState.ExitCode(); code != 0 {
+		return fmt.Errorf("glacierd exited with status %d after SIGTERM", code)
+	}
+	return nil
 }
 
 // client returns a Glacier client for the server with retries off.

@@ -9,9 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/testkit"
 )
 
 // requireStores skips t unless GLACIERD_TEST_POSTGRES and GLACIERD_TEST_S3
@@ -40,7 +44,7 @@ func requireStores(t *testing.T) {
 // schema and one S3 key prefix, sharing a fake service clock.
 type cluster struct {
 	t     *testing.T
-	clock *fakeClock
+	clock *testkit.FakeClock
 	mains []*app.Main
 	dirs  []string // each instance's --data, which must stay empty
 	logs  []*bytes.Buffer
@@ -50,11 +54,11 @@ type cluster struct {
 // instance).
 func startCluster(t *testing.T, n int, cfg app.Config) *cluster {
 	t.Helper()
-	c := &cluster{t: t, clock: &fakeClock{t: time.Now().UTC().Truncate(time.Millisecond)}}
+	c := &cluster{t: t, clock: testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))}
 	for range n {
 		cfg.Addr, cfg.Data = "127.0.0.1:0", t.TempDir()
 		logs := &bytes.Buffer{}
-		m := &app.Main{Config: cfg, Clock: c.clock, LogOutput: &syncWriter{w: logs}}
+		m := &app.Main{Config: cfg, Clock: c.clock, LogOutput: &testkit.SyncWriter{W: logs}}
 		if err := m.Open(context.Background()); err != nil {
 			t.Fatalf("open glacierd #%d: %v", len(c.mains), err)
 		}
@@ -88,13 +92,7 @@ func distributedConfig(meta, blobs, key, secret string) app.Config {
 // client returns a client of instance i signing with key and secret,
 // without retries.
 func (c *cluster) client(i int, key, secret string) *glacier.Client {
-	return glacier.NewFromConfig(aws.Config{
-		Region:      testRegion,
-		Credentials: credentials.NewStaticCredentialsProvider(key, secret, ""),
-	}, func(o *glacier.Options) {
-		o.BaseEndpoint = aws.String(c.mains[i].URL())
-		o.Retryer = aws.NopRetryer{}
-	})
+	return glacierClient(c.mains[i].URL(), key, secret)
 }
 
 // clients returns a client of each instance signing with the test key.
@@ -104,6 +102,161 @@ func (c *cluster) clients() []*glacier.Client {
 		out = append(out, c.client(i, testKey, testSecret))
 	}
 	return out
+}
+
+// glacierClient returns a client of the server at url signing with key
+// and secret, without retries.
+func glacierClient(url, key, secret string) *glacier.Client {
+	return glacier.NewFromConfig(aws.Config{
+		Region:      testRegion,
+		Credentials: credentials.NewStaticCredentialsProvider(key, secret, ""),
+	}, func(o *glacier.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.Retryer = aws.NopRetryer{}
+	})
+}
+
+// procCluster is several glacierd processes (the built cmd/glacierd, each
+// with its own empty --data) on one PostgreSQL schema and one S3 key
+// prefix.
+type procCluster struct {
+	servers []*crashServer
+	dirs    []string // each process's --data, which must stay empty
+	logs    []string // each process's log file
+}
+
+// procGrace is how long a process may take to exit after SIGTERM before it
+// is killed.
+const procGrace = 20 * time.Second
+
+// startProcCluster builds glacierd (with the race detector when this test
+// runs with it) and starts n processes of it at once, each run with args
+// and its own --addr (port 0) and --data. When the test ends every process
+// is sent SIGTERM, and killed if it has not exited within procGrace; a
+// process that needed killing, exited with a status other than 0 or
+// reported a data race fails the test, and on failure every process's log
+// is printed.
+func startProcCluster(t *testing.T, n int, args ...string) *procCluster {
+	t.Helper()
+	var flags []string
+	if raceEnabled() {
+		flags = append(flags, "-race")
+	}
+	bin := buildGlacierd(t, flags...)
+	logDir := t.TempDir()
+	c := &procCluster{}
+	for i := range n {
+		c.dirs = append(c.dirs, t.TempDir())
+		c.logs = append(c.logs, filepath.Join(logDir, fmt.Sprintf("glacierd-%d.log", i)))
+	}
+	servers := make([]*crashServer, n)
+	t.Cleanup(func() { c.stop(t, servers) })
+	errs := make([]error, n)
+	began := time.Now()
+	var wg sync.WaitGroup
+	for i := range n {
+		// Started together: the processes race to create the schema.
+		wg.Go(func() {
+			servers[i], errs[i] = startGlacierd(bin, c.logs[i],
+				append(slices.Clone(args), "--addr", "127.0.0.1:0", "--data", c.dirs[i])...)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("glacierd #%d: %v", i, err)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	c.servers = servers
+	t.Logf("%d glacierd processes serving after %v", n, time.Since(began).Round(time.Millisecond))
+	return c
+}
+
+// stop stops the processes that were started and reports on them.
+func (c *procCluster) stop(t *testing.T, servers []*crashServer) {
+	errs := make([]error, len(servers))
+	began := time.Now()
+	var wg sync.WaitGroup
+	for i, s := range servers {
+		if s != nil {
+			wg.Go(func() { errs[i] = s.terminate(procGrace) })
+		}
+	}
+	wg.Wait()
+	t.Logf("glacierd processes stopped %v after SIGTERM", time.Since(began).Round(time.Millisecond))
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("glacierd #%d: %v", i, err)
+		}
+	}
+	for i, path := range c.logs {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			if !os.IsNotExist(err) {
+				t.Errorf("read the log of glacierd #%d: %v", i, err)
+			}
+			continue
+		}
+		if bytes.Contains(b, []byte("WARNING: DATA RACE")) {
+			t.Errorf("glacierd #%d reported a data race", i)
+		}
+		if warn := logLines(b, "level=WARN", "level=ERROR"); len(warn) > 0 {
+			t.Logf("glacierd #%d logged %d warnings and errors, the first:\n%s", i, len(warn), strings.Join(warn[:min(len(warn), 10)], "\n"))
+		}
+		if t.Failed() {
+			const most = 256 << 10
+			if len(b) > most {
+				b = append([]byte("[…]"), b[len(b)-most:]...)
+			}
+			t.Logf("log of glacierd #%d (%s):\n%s", i, path, b)
+		}
+	}
+}
+
+// logLines returns the lines of log that contain any of subs.
+func logLines(log []byte, subs ...string) []string {
+	var out []string
+	for line := range strings.Lines(string(log)) {
+		for _, sub := range subs {
+			if strings.Contains(line, sub) {
+				out = append(out, strings.TrimSuffix(line, "\n"))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// client returns a client of process i signing with key and secret,
+// without retries.
+func (c *procCluster) client(i int, key, secret string) *glacier.Client {
+	return glacierClient(c.servers[i].url, key, secret)
+}
+
+// clients returns a client of each process signing with the test key.
+func (c *procCluster) clients() []*glacier.Client {
+	var out []*glacier.Client
+	for i := range c.servers {
+		out = append(out, c.client(i, testKey, testSecret))
+	}
+	return out
+}
+
+// raceEnabled reports whether this test binary was built with -race.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
 
 // writeCredentials writes a credentials file with the test key and

@@ -24,35 +24,49 @@ import (
 // raceRounds is how often each race is run.
 const raceRounds = 12
 
-// TestDistributedMultiInstance runs three glacierd instances in this process
-// (three app.Main, each on its own port and with its own empty --data) on
-// one PostgreSQL schema and one S3 prefix, and drives them with three
-// clients: what one instance does, the others see, and the work every
-// instance's background loop does (job completion, notification delivery)
+// timeScale is the processes' --time-scale: Glacier's durations pass 7200
+// times faster (an Expedited job takes at most 42 ms, a Bulk one at most
+// 6 s; job outputs and in-progress vault locks last 12 s).
+const timeScale = 7200
+
+// jobsWithin bounds the wait for every job of a subtest to complete: the
+// longest (Bulk, 12 h) takes 6 s at timeScale.
+const jobsWithin = 45 * time.Second
+
+// TestDistributedMultiInstance runs three glacierd processes (the built
+// cmd/glacierd, each on its own port and with its own empty --data) on one
+// PostgreSQL schema and one S3 prefix, and drives them with three clients:
+// what one process does, the others see, and the work every process's
+// background loops do (job completion, notification delivery, upkeep)
 // happens exactly once.
 func TestDistributedMultiInstance(t *testing.T) {
 	requireStores(t)
 	sns := notifytest.NewServer(t)
 	blobs, key, secret := freshS3(t)
-	cfg := distributedConfig(freshPostgres(t), blobs, key, secret)
-	cfg.SNSEndpoint, cfg.SNSAccessKey, cfg.SNSSecretKey = sns.URL(), notifytest.AccessKey, notifytest.SecretKey
-	cfg.Credentials = writeCredentials(t, raceRounds)
-	c := startCluster(t, 3, cfg)
+	c := startProcCluster(t, 3,
+		"--meta", freshPostgres(t), "--blobs", blobs, "--s3-access-key", key, "--s3-secret-key", secret,
+		"--region", testRegion, "--credentials", writeCredentials(t, raceRounds),
+		"--time-scale", fmt.Sprint(timeScale), "--expedited-on-demand", "1000000",
+		"--tick", "20ms", "--maintain-every", "500ms", "--shutdown-timeout", "10s",
+		"--sns-endpoint", sns.URL(), "--sns-access-key", notifytest.AccessKey, "--sns-secret-key", notifytest.SecretKey,
+		"--log-level", "info")
 	gl := c.clients()
 
-	t.Run("NoEmbeddedStoreOrLock", func(t *testing.T) {
+	dataDirsEmpty := func(t *testing.T) {
 		for i, dir := range c.dirs {
 			if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
-				t.Errorf("instance #%d wrote to its --data %s (remote stores only): %v %v", i, dir, entries, err)
+				t.Errorf("glacierd #%d wrote to its --data %s (remote stores only): %v %v", i, dir, entries, err)
 			}
 		}
-	})
+	}
+	t.Run("NoEmbeddedStoreOrLock", dataDirsEmpty)
 	t.Run("VaultSeenEverywhere", func(t *testing.T) { testVaultEverywhere(t, gl) })
-	t.Run("UploadsSpread", func(t *testing.T) { testUploadsSpread(t, c, gl) })
-	t.Run("MultipartAcrossInstances", func(t *testing.T) { testMultipartAcross(t, c, gl) })
-	t.Run("JobsNotifiedOnce", func(t *testing.T) { testJobsNotifiedOnce(t, c, gl, sns) })
+	t.Run("UploadsSpread", func(t *testing.T) { testUploadsSpread(t, gl) })
+	t.Run("MultipartAcrossInstances", func(t *testing.T) { testMultipartAcross(t, gl) })
+	t.Run("JobsNotifiedOnce", func(t *testing.T) { testJobsNotifiedOnce(t, gl, sns) })
 	t.Run("CapacityRace", func(t *testing.T) { testCapacityRace(t, c) })
 	t.Run("VaultLockRace", func(t *testing.T) { testVaultLockRace(t, gl) })
+	t.Run("DataDirsStillEmpty", dataDirsEmpty)
 }
 
 func createVault(t *testing.T, gl *glacier.Client, name string) {
@@ -82,16 +96,39 @@ func testVaultEverywhere(t *testing.T, gl []*glacier.Client) {
 }
 
 // expeditedOutput retrieves an archive: the job is started on instance
-// via, the clock moved, the output fetched from instance from.
-func (c *cluster) expeditedOutput(t *testing.T, via, from *glacier.Client, vault, id string) []byte {
+// via, and once from reports it complete, its output is fetched from from.
+func expeditedOutput(t *testing.T, via, from *glacier.Client, vault, id string) []byte {
 	t.Helper()
 	out, err := via.InitiateJob(ctx, &glacier.InitiateJobInput{AccountId: aws.String("-"), VaultName: aws.String(vault),
 		JobParameters: &types.JobParameters{Type: aws.String("archive-retrieval"), ArchiveId: aws.String(id), Tier: aws.String("Expedited")}})
 	if err != nil {
 		t.Fatalf("initiate retrieval of %s: %v", id, err)
 	}
-	c.clock.Advance(6 * time.Minute)
-	return readOutput(t, from, vault, aws.ToString(out.JobId))
+	job := aws.ToString(out.JobId)
+	waitJob(t, from, vault, job, jobsWithin)
+	return readOutput(t, from, vault, job)
+}
+
+// waitJob polls DescribeJob on gl until the job has completed, for at most
+// within, and fails t unless it succeeded.
+func waitJob(t *testing.T, gl *glacier.Client, vault, job string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		d, err := gl.DescribeJob(ctx, &glacier.DescribeJobInput{AccountId: aws.String("-"), VaultName: aws.String(vault), JobId: aws.String(job)})
+		switch {
+		case err != nil:
+			t.Fatalf("DescribeJob %s: %v", job, err)
+		case d.Completed:
+			if d.StatusCode != types.StatusCodeSucceeded {
+				t.Fatalf("job %s completed with status %s: %s", job, d.StatusCode, aws.ToString(d.StatusMessage))
+			}
+			return
+		case time.Now().After(deadline):
+			t.Fatalf("job %s not complete after %v (status %s)", job, within, d.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func readOutput(t *testing.T, gl *glacier.Client, vault, job string) []byte {
@@ -117,7 +154,7 @@ func jobOutput(gl *glacier.Client, vault, job string) ([]byte, error) {
 	return b, nil
 }
 
-func testUploadsSpread(t *testing.T, c *cluster, gl []*glacier.Client) {
+func testUploadsSpread(t *testing.T, gl []*glacier.Client) {
 	createVault(t, gl[2], "spread")
 	const n = 30
 	datas := make([][]byte, n)
@@ -147,13 +184,13 @@ func testUploadsSpread(t *testing.T, c *cluster, gl []*glacier.Client) {
 		}
 	}
 	for i := 0; i < n; i += 7 {
-		if got := c.expeditedOutput(t, gl[(i+1)%3], gl[(i+2)%3], "spread", ids[i]); treehash.Sum(got) != treehash.Sum(datas[i]) {
+		if got := expeditedOutput(t, gl[(i+1)%3], gl[(i+2)%3], "spread", ids[i]); treehash.Sum(got) != treehash.Sum(datas[i]) {
 			t.Errorf("archive %d uploaded on #%d differs when read through #%d", i, i%3, (i+2)%3)
 		}
 	}
 }
 
-func testMultipartAcross(t *testing.T, c *cluster, gl []*glacier.Client) {
+func testMultipartAcross(t *testing.T, gl []*glacier.Client) {
 	createVault(t, gl[0], "multi")
 	data := randomBytes(3<<20 + 4321) // parts of 1 MiB: 0 and 2 on #0, 1 on #1, 3 (short) on #2
 	out, err := gl[0].InitiateMultipartUpload(ctx, &glacier.InitiateMultipartUploadInput{AccountId: aws.String("-"),
@@ -179,12 +216,12 @@ func testMultipartAcross(t *testing.T, c *cluster, gl []*glacier.Client) {
 	if err != nil {
 		t.Fatalf("complete on #2: %v", err)
 	}
-	if got := c.expeditedOutput(t, gl[0], gl[1], "multi", aws.ToString(done.ArchiveId)); treehash.Sum(got) != treehash.Sum(data) {
+	if got := expeditedOutput(t, gl[0], gl[1], "multi", aws.ToString(done.ArchiveId)); treehash.Sum(got) != treehash.Sum(data) {
 		t.Errorf("the multipart archive reads back as %d bytes, want %d", len(got), len(data))
 	}
 }
 
-func testJobsNotifiedOnce(t *testing.T, c *cluster, gl []*glacier.Client, sns *notifytest.Server) {
+func testJobsNotifiedOnce(t *testing.T, gl []*glacier.Client, sns *notifytest.Server) {
 	createVault(t, gl[1], "jobs")
 	var archives []string
 	for i := range 10 {
@@ -219,17 +256,21 @@ func testJobsNotifiedOnce(t *testing.T, c *cluster, gl []*glacier.Client, sns *n
 	if t.Failed() {
 		t.FailNow()
 	}
-	c.clock.Advance(12*time.Hour + time.Minute) // every tier is done
-	if _, err := sns.Wait(before+n, 60*time.Second); err != nil {
+	start := time.Now()
+	if _, err := sns.Wait(before+n, jobsWithin); err != nil { // every tier done
 		t.Fatalf("notifications: %v", err)
 	}
-	time.Sleep(time.Second) // 100 more ticks of every instance: a duplicate would show
+	t.Logf("the %dth notification arrived %v after the last job was initiated", n, time.Since(start).Round(time.Millisecond))
+	time.Sleep(1500 * time.Millisecond) // 75 more ticks of every instance: a duplicate would show
 	msgs := sns.Messages()[before:]
 	seen := map[string]int{}
 	for _, m := range msgs {
 		var j jobMessage
 		if err := json.Unmarshal([]byte(m.Message), &j); err != nil {
 			t.Fatalf("notification is not a job document: %v", err)
+		}
+		if m.Topic != topic("jobs") || !j.Completed || j.StatusCode != "Succeeded" {
+			t.Errorf("notification on %s of job %s: completed %v, status %s", m.Topic, j.JobId, j.Completed, j.StatusCode)
 		}
 		seen[j.JobId]++
 	}
@@ -252,7 +293,7 @@ func testJobsNotifiedOnce(t *testing.T, c *cluster, gl []*glacier.Client, sns *n
 
 // testCapacityRace buys an account's first unit, then races two purchases
 // of its second (and last) unit on two instances: exactly one succeeds.
-func testCapacityRace(t *testing.T, c *cluster) {
+func testCapacityRace(t *testing.T, c *procCluster) {
 	for r := range raceRounds {
 		cl := []*glacier.Client{c.client(0, raceKey(r), raceSecret(r)), c.client(1, raceKey(r), raceSecret(r)), c.client(2, raceKey(r), raceSecret(r))}
 		if _, err := cl[2].PurchaseProvisionedCapacity(ctx, &glacier.PurchaseProvisionedCapacityInput{AccountId: aws.String("-")}); err != nil {

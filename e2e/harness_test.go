@@ -5,9 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/testkit"
 )
 
 const (
@@ -26,30 +25,11 @@ const (
 	testRegion  = "us-east-1"
 )
 
-// fakeClock is a settable clock for the service; tests advance it instead
-// of sleeping.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // env is one running glacierd and a client for it.
 type env struct {
 	t     *testing.T
 	cfg   app.Config
-	clock *fakeClock
+	clock *testkit.FakeClock
 	m     *app.Main
 	gl    *glacier.Client
 	logs  *bytes.Buffer
@@ -77,7 +57,7 @@ func start(t *testing.T, mutate ...func(*app.Config)) *env {
 	for _, f := range mutate {
 		f(&cfg)
 	}
-	e := &env{t: t, cfg: cfg, clock: &fakeClock{t: time.Now().UTC().Truncate(time.Millisecond)}}
+	e := &env{t: t, cfg: cfg, clock: testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))}
 	e.boot()
 	t.Cleanup(func() {
 		if e.m != nil {
@@ -92,7 +72,7 @@ func start(t *testing.T, mutate ...func(*app.Config)) *env {
 func (e *env) boot() {
 	e.t.Helper()
 	e.logs = &bytes.Buffer{}
-	e.m = &app.Main{Config: e.cfg, Clock: e.clock, LogOutput: &syncWriter{w: e.logs}}
+	e.m = &app.Main{Config: e.cfg, Clock: e.clock, LogOutput: &testkit.SyncWriter{W: e.logs}}
 	if err := e.m.Open(context.Background()); err != nil {
 		e.t.Fatalf("open glacierd: %v", err)
 	}
@@ -120,17 +100,6 @@ func (e *env) client(key, secret string) *glacier.Client {
 		o.BaseEndpoint = aws.String(e.m.URL())
 		o.Retryer = aws.NopRetryer{}
 	})
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 var ctx = context.Background()
