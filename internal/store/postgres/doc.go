@@ -21,6 +21,12 @@
 // server is back. An Update whose COMMIT was sent but not answered returns
 // such an error although it may have committed: PostgreSQL cannot tell.
 //
+// The records are read and written by internal/store/sqlmeta, which
+// implements glacier.Tx for both SQL stores; this package provides its
+// transactions and their retries, maps PostgreSQL's errors, numbers the
+// shared statements' placeholders, runs PostgreSQL's migrations and says how
+// PostgreSQL spells what the shared statements leave open.
+//
 // The schema is created and upgraded by forward-only migrations embedded in
 // the binary (migrations/NNNN_name.sql), applied by Open in one transaction
 // under a transaction-level advisory lock, so that processes starting

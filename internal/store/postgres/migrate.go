@@ -7,11 +7,11 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/glacierd/glacierd/internal/store/sqlmeta"
 )
 
 // migrations holds the schema migrations, migrations/NNNN_name.sql, applied
@@ -25,40 +25,6 @@ var migrations embed.FS
 // migrations ("glac"); the second is a hash of the schema migrated.
 const migrateLockClass = 0x676c6163
 
-// migration is one embedded schema migration.
-type migration struct {
-	version int
-	name    string // path in migrations
-}
-
-// listMigrations returns the embedded migrations in version order.
-func listMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		prefix, _, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(prefix)
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("postgres: migration %s: name must start with a positive version number", base)
-		}
-		ms = append(ms, migration{version: v, name: name})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i-1].version == ms[i].version {
-			return nil, fmt.Errorf("postgres: migrations %s and %s share a version", ms[i-1].name, ms[i].name)
-		}
-	}
-	if len(ms) == 0 {
-		return nil, fmt.Errorf("postgres: no migrations embedded")
-	}
-	return ms, nil
-}
-
 // migrate applies the embedded migrations that the database has not
 // recorded in schema_migrations, all in one transaction that first takes a
 // transaction-level advisory lock for the current schema: processes opening
@@ -66,7 +32,7 @@ func listMigrations() ([]migration, error) {
 // work done. It refuses a database that records a version this binary does
 // not know.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	ms, err := listMigrations()
+	ms, err := sqlmeta.Migrations(migrations, "postgres")
 	if err != nil {
 		return err
 	}
@@ -96,24 +62,24 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return dbErr("migrate", err)
 	}
-	if latest, known := slices.Max(append(applied, 0)), ms[len(ms)-1].version; int(latest) > known {
+	if latest, known := slices.Max(append(applied, 0)), ms[len(ms)-1].Version; int(latest) > known {
 		return fmt.Errorf("postgres: database schema version %d is newer than this binary's %d", latest, known)
 	}
 	for _, m := range ms {
-		if slices.Contains(applied, int32(m.version)) {
+		if slices.Contains(applied, int32(m.Version)) {
 			continue
 		}
-		body, err := fs.ReadFile(migrations, m.name)
+		body, err := fs.ReadFile(migrations, m.Name)
 		if err != nil {
 			return err
 		}
 		// Without arguments, Exec uses the simple protocol, which runs a
 		// script of several statements.
 		if _, err := tx.Exec(ctx, string(body)); err != nil {
-			return dbErr("migrate "+path.Base(m.name), err)
+			return dbErr("migrate "+path.Base(m.Name), err)
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-			m.version, path.Base(m.name)); err != nil {
+			m.Version, path.Base(m.Name)); err != nil {
 			return dbErr("migrate", err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/store/sqlmeta"
 )
 
 // Retry policy of Update and View.
@@ -147,18 +148,20 @@ func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, readOnly bool, 
 		return dbErr("begin", err), err
 	}
 	defer rollback(ctx, ptx)
-	t := &tx{ctx: ctx, tx: ptx, readOnly: readOnly}
-	ferr := fn(t)
-	if t.err != nil && (isConflict(t.err) || isUnavailable(t.err)) {
+	e := &executor{ctx: ctx, tx: ptx}
+	// In View, writes are refused before they reach the server, which would
+	// abort the transaction.
+	ferr := fn(sqlmeta.New(e, dialect(), readOnly))
+	if e.err != nil && (isConflict(e.err) || isUnavailable(e.err)) {
 		// Whatever fn made of it, the transaction is lost and retryable.
-		return dbErr("transaction", t.err), t.err
+		return dbErr("transaction", e.err), e.err
 	}
 	if ferr != nil {
 		return ferr, nil
 	}
-	if t.err != nil {
+	if e.err != nil {
 		// fn ignored a failed statement; PostgreSQL has aborted the transaction.
-		return dbErr("transaction", t.err), nil
+		return dbErr("transaction", e.err), nil
 	}
 	if readOnly {
 		return nil, nil

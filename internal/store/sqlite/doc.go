@@ -9,6 +9,12 @@
 // (query_only) connections and read a WAL snapshot without waiting for the
 // writer.
 //
+// The records are read and written by internal/store/sqlmeta, which
+// implements glacier.Tx for both SQL stores; this package provides its
+// connections and transactions, maps SQLite's errors, runs SQLite's
+// migrations and says how SQLite spells what the shared statements leave
+// open.
+//
 // The schema is created and upgraded by forward-only migrations embedded in
 // the binary (migrations/NNNN_name.sql), applied by Open and recorded in the
 // schema_migrations table. A database written by a newer binary is refused.

@@ -142,7 +142,7 @@ func (s *Store) Update(ctx context.Context, fn func(glacier.Tx) error) error {
 			_ = stx.Rollback()
 		}
 	}()
-	if err := fn(&tx{ctx: ctx, tx: stx}); err != nil {
+	if err := fn(newTx(ctx, stx)); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -164,7 +164,7 @@ func (s *Store) View(ctx context.Context, fn func(glacier.Tx) error) error {
 		return dbErr("begin", err)
 	}
 	defer func() { _ = stx.Rollback() }()
-	return fn(&tx{ctx: ctx, tx: stx})
+	return fn(newTx(ctx, stx))
 }
 
 // dbErr wraps a database error: lock contention and an unreachable or full

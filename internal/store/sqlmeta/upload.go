@@ -1,4 +1,4 @@
-package postgres
+package sqlmeta
 
 import (
 	"fmt"
@@ -12,8 +12,8 @@ const uploadCols = "id, account, vault, description, part_size, created_at, upda
 
 const partCols = "upload_id, start, size, tree_hash, key"
 
-func scanUpload(u *glacier.Upload) func(scanner) error {
-	return func(s scanner) error {
+func scanUpload(u *glacier.Upload) func(Scanner) error {
+	return func(s Scanner) error {
 		var state int16
 		if err := s.Scan(&u.ID, &u.Account, &u.Vault, &u.Description, &u.PartSize,
 			timeDest{&u.CreatedAt}, timeDest{&u.UpdatedAt}, &state, timeDest{&u.FinishedAt},
@@ -25,22 +25,20 @@ func scanUpload(u *glacier.Upload) func(scanner) error {
 	}
 }
 
-func scanPart(p *glacier.Part) func(scanner) error {
-	return func(s scanner) error {
+func scanPart(p *glacier.Part) func(Scanner) error {
+	return func(s Scanner) error {
 		return s.Scan(&p.UploadID, &p.Start, &p.Size, &p.TreeHash, &p.Key)
 	}
 }
 
 // Upload returns the upload, or an error of KindNotFound.
-func (t *tx) Upload(id string) (glacier.Upload, error) {
-	var u glacier.Upload
-	err := t.queryRow("upload", fmt.Sprintf("upload %s not found", id), scanUpload(&u),
-		"SELECT "+uploadCols+" FROM uploads WHERE id = $1", id)
-	return u, err
+func (t *Tx) Upload(id string) (glacier.Upload, error) {
+	return get(t, "upload", fmt.Sprintf("upload %s not found", id), scanUpload,
+		"SELECT "+uploadCols+" FROM uploads WHERE id = ?", id)
 }
 
 // PutUpload inserts or replaces the upload; its parts are kept.
-func (t *tx) PutUpload(u glacier.Upload) error {
+func (t *Tx) PutUpload(u glacier.Upload) error {
 	_, err := t.exec("put upload", upsert("uploads", "id", uploadCols),
 		u.ID, u.Account, u.Vault, u.Description, u.PartSize,
 		enc(u.CreatedAt), enc(u.UpdatedAt), int16(u.State), enc(u.FinishedAt),
@@ -50,43 +48,42 @@ func (t *tx) PutUpload(u glacier.Upload) error {
 
 // Uploads returns up to n active uploads of the vault with IDs after after,
 // in bytewise ID order.
-func (t *tx) Uploads(account, vault, after string, n int) ([]glacier.Upload, error) {
+func (t *Tx) Uploads(account, vault, after string, n int) ([]glacier.Upload, error) {
 	return collect(t, "uploads", scanUpload, "SELECT "+uploadCols+" FROM uploads"+
-		" WHERE account = $1 AND vault = $2 AND state = 0 AND id > $3 ORDER BY id LIMIT $4",
-		account, vault, after, limit(n))
+		" WHERE account = ? AND vault = ? AND state = 0 AND id > ? ORDER BY id LIMIT ?",
+		account, vault, after, t.limit(n))
 }
 
 // StaleUploads returns up to n uploads finished before finishedBefore or
 // active and last updated before activeBefore, in no particular order.
-func (t *tx) StaleUploads(finishedBefore, activeBefore time.Time, n int) ([]glacier.Upload, error) {
-	// The literal state conditions let each half use its partial index.
+func (t *Tx) StaleUploads(finishedBefore, activeBefore time.Time, n int) ([]glacier.Upload, error) {
+	// The literal state conditions let each half use its partial index. The
+	// LIMIT applies to the whole UNION ALL.
 	return collect(t, "stale uploads", scanUpload,
-		"(SELECT "+uploadCols+" FROM uploads WHERE state <> 0 AND finished_at < $1)"+
-			" UNION ALL (SELECT "+uploadCols+" FROM uploads WHERE state = 0 AND updated_at < $2) LIMIT $3",
-		enc(finishedBefore), enc(activeBefore), limit(n))
+		"SELECT "+uploadCols+" FROM uploads WHERE state <> 0 AND finished_at < ?"+
+			" UNION ALL SELECT "+uploadCols+" FROM uploads WHERE state = 0 AND updated_at < ? LIMIT ?",
+		enc(finishedBefore), enc(activeBefore), t.limit(n))
 }
 
 // DeleteUpload deletes the upload and its parts; a missing upload is not an
 // error.
-func (t *tx) DeleteUpload(id string) error {
+func (t *Tx) DeleteUpload(id string) error {
 	if err := t.DeleteParts(id); err != nil {
 		return err
 	}
-	_, err := t.exec("delete upload", "DELETE FROM uploads WHERE id = $1", id)
+	_, err := t.exec("delete upload", "DELETE FROM uploads WHERE id = ?", id)
 	return err
 }
 
 // Part returns the part of the upload starting at start, or an error of
 // KindNotFound.
-func (t *tx) Part(uploadID string, start int64) (glacier.Part, error) {
-	var p glacier.Part
-	err := t.queryRow("part", fmt.Sprintf("part at %d of upload %s not found", start, uploadID), scanPart(&p),
-		"SELECT "+partCols+" FROM parts WHERE upload_id = $1 AND start = $2", uploadID, start)
-	return p, err
+func (t *Tx) Part(uploadID string, start int64) (glacier.Part, error) {
+	return get(t, "part", fmt.Sprintf("part at %d of upload %s not found", start, uploadID), scanPart,
+		"SELECT "+partCols+" FROM parts WHERE upload_id = ? AND start = ?", uploadID, start)
 }
 
 // PutPart inserts or replaces the part.
-func (t *tx) PutPart(p glacier.Part) error {
+func (t *Tx) PutPart(p glacier.Part) error {
 	_, err := t.exec("put part", upsert("parts", "upload_id, start", partCols),
 		p.UploadID, p.Start, p.Size, p.TreeHash, p.Key)
 	return err
@@ -94,14 +91,14 @@ func (t *tx) PutPart(p glacier.Part) error {
 
 // Parts returns up to n parts of the upload starting after byte offset after,
 // in offset order.
-func (t *tx) Parts(uploadID string, after int64, n int) ([]glacier.Part, error) {
+func (t *Tx) Parts(uploadID string, after int64, n int) ([]glacier.Part, error) {
 	return collect(t, "parts", scanPart,
-		"SELECT "+partCols+" FROM parts WHERE upload_id = $1 AND start > $2 ORDER BY start LIMIT $3",
-		uploadID, after, limit(n))
+		"SELECT "+partCols+" FROM parts WHERE upload_id = ? AND start > ? ORDER BY start LIMIT ?",
+		uploadID, after, t.limit(n))
 }
 
 // DeleteParts deletes the parts of the upload and keeps the upload.
-func (t *tx) DeleteParts(uploadID string) error {
-	_, err := t.exec("delete parts", "DELETE FROM parts WHERE upload_id = $1", uploadID)
+func (t *Tx) DeleteParts(uploadID string) error {
+	_, err := t.exec("delete parts", "DELETE FROM parts WHERE upload_id = ?", uploadID)
 	return err
 }

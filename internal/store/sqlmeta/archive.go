@@ -1,4 +1,4 @@
-package sqlite
+package sqlmeta
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ const archiveCols = "id, account, vault, description, size, tree_hash, created_a
 // transaction, and so that memory stays bounded on large vaults.
 const scanBatch = 1000
 
-func scanArchive(a *glacier.Archive) func(scanner) error {
-	return func(s scanner) error {
+func scanArchive(a *glacier.Archive) func(Scanner) error {
+	return func(s Scanner) error {
 		var segs string
 		if err := s.Scan(&a.ID, &a.Account, &a.Vault, &a.Description, &a.Size, &a.TreeHash,
 			timeDest{&a.CreatedAt}, timeDest{&a.DeletedAt}, &segs); err != nil {
@@ -29,18 +29,16 @@ func scanArchive(a *glacier.Archive) func(scanner) error {
 }
 
 // Archive returns the archive, deleted or not, or an error of KindNotFound.
-func (t *tx) Archive(id string) (glacier.Archive, error) {
-	var a glacier.Archive
-	err := t.queryRow("archive", fmt.Sprintf("archive %s not found", id), scanArchive(&a),
+func (t *Tx) Archive(id string) (glacier.Archive, error) {
+	return get(t, "archive", fmt.Sprintf("archive %s not found", id), scanArchive,
 		"SELECT "+archiveCols+" FROM archives WHERE id = ?", id)
-	return a, err
 }
 
 // PutArchive inserts or replaces the archive.
-func (t *tx) PutArchive(a glacier.Archive) error {
+func (t *Tx) PutArchive(a glacier.Archive) error {
 	segs, err := encSegments(a.Segments)
 	if err != nil {
-		return fmt.Errorf("sqlite: put archive: %w", err)
+		return fmt.Errorf("%s: put archive: %w", t.d.Name, err)
 	}
 	_, err = t.exec("put archive", upsert("archives", "id", archiveCols),
 		a.ID, a.Account, a.Vault, a.Description, a.Size, a.TreeHash,
@@ -50,25 +48,20 @@ func (t *tx) PutArchive(a glacier.Archive) error {
 
 // ScanArchives calls fn for each archive matching q in (CreatedAt, ID) order
 // and returns fn's first error.
-func (t *tx) ScanArchives(q glacier.ArchiveQuery, fn func(glacier.Archive) error) error {
-	var where []string
-	var args []any
-	add := func(cond string, a ...any) {
-		where = append(where, cond)
-		args = append(args, a...)
-	}
-	add("account = ? AND vault = ?", q.Account, q.Vault)
+func (t *Tx) ScanArchives(q glacier.ArchiveQuery, fn func(glacier.Archive) error) error {
+	var w where
+	w.add("account = ? AND vault = ?", q.Account, q.Vault)
 	if !q.AsOf.IsZero() {
 		asOf := enc(q.AsOf)
-		add("created_at <= ? AND (deleted_at = 0 OR deleted_at > ?)", asOf, asOf)
+		w.add("created_at <= ? AND (deleted_at = 0 OR deleted_at > ?)", asOf, asOf)
 	}
 	if !q.CreatedFrom.IsZero() {
-		add("created_at >= ?", enc(q.CreatedFrom))
+		w.add("created_at >= ?", enc(q.CreatedFrom))
 	}
 	if !q.CreatedBefore.IsZero() {
-		add("created_at < ?", enc(q.CreatedBefore))
+		w.add("created_at < ?", enc(q.CreatedBefore))
 	}
-	base := "SELECT " + archiveCols + " FROM archives WHERE " + strings.Join(where, " AND ")
+	base := "SELECT " + archiveCols + " FROM archives WHERE " + w.String()
 	afterCreated, afterID := q.AfterCreated, q.AfterID
 	remaining := q.Limit
 	for {
@@ -76,14 +69,14 @@ func (t *tx) ScanArchives(q glacier.ArchiveQuery, fn func(glacier.Archive) error
 		if q.Limit > 0 {
 			n = min(n, remaining)
 		}
-		query, qargs := base, args
+		query, args := base, w.args
 		if afterID != "" {
 			query += " AND (created_at, id) > (?, ?)"
-			qargs = append(qargs[:len(qargs):len(qargs)], enc(afterCreated), afterID)
+			args = append(args[:len(args):len(args)], enc(afterCreated), afterID)
 		}
 		query += " ORDER BY created_at, id LIMIT ?"
-		qargs = append(qargs[:len(qargs):len(qargs)], n)
-		batch, err := t.archives(query, qargs...)
+		args = append(args[:len(args):len(args)], n)
+		batch, err := collect(t, "scan archives", scanArchive, query, args...)
 		if err != nil {
 			return err
 		}
@@ -101,28 +94,32 @@ func (t *tx) ScanArchives(q glacier.ArchiveQuery, fn func(glacier.Archive) error
 	}
 }
 
-func (t *tx) archives(query string, args ...any) ([]glacier.Archive, error) {
-	var as []glacier.Archive
-	err := t.queryRows("scan archives", func(s scanner) error {
-		var a glacier.Archive
-		if err := scanArchive(&a)(s); err != nil {
-			return err
-		}
-		as = append(as, a)
-		return nil
-	}, query, args...)
-	return as, err
-}
-
 // PurgeArchives deletes up to n archives, of any vault, deleted before
 // deletedBefore and returns how many it deleted.
-func (t *tx) PurgeArchives(deletedBefore time.Time, n int) (int, error) {
-	res, err := t.exec("purge archives", "DELETE FROM archives WHERE id IN (SELECT id FROM archives"+
+func (t *Tx) PurgeArchives(deletedBefore time.Time, n int) (int, error) {
+	deleted, err := t.exec("purge archives", "DELETE FROM archives WHERE id IN (SELECT id FROM archives"+
 		" WHERE deleted_at <> 0 AND deleted_at < ? ORDER BY deleted_at LIMIT ?)",
-		enc(deletedBefore), limit(n))
+		enc(deletedBefore), t.limit(n))
 	if err != nil {
 		return 0, err
 	}
-	deleted, err := res.RowsAffected()
-	return int(deleted), dbErr("purge archives", err)
+	return int(deleted), nil
+}
+
+// where is the WHERE clause of a query with a variable set of conditions,
+// and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition, with one argument for each of its placeholders.
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// String returns the conditions joined by AND.
+func (w *where) String() string {
+	return strings.Join(w.conds, " AND ")
 }

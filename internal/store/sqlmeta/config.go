@@ -1,4 +1,4 @@
-package postgres
+package sqlmeta
 
 import (
 	"encoding/json"
@@ -13,23 +13,23 @@ const vaultConfigCols = "account, vault, tags, access_policy, lock_policy, lock_
 
 // VaultConfig returns the vault's governance record, or an error of
 // KindNotFound when none was put.
-func (t *tx) VaultConfig(account, vault string) (glacier.VaultConfig, error) {
+func (t *Tx) VaultConfig(account, vault string) (glacier.VaultConfig, error) {
 	var c glacier.VaultConfig
-	var tags, events []byte
+	var tags, events string
 	err := t.queryRow("vault config", fmt.Sprintf("no configuration for vault %s/%s", account, vault),
-		func(s scanner) error {
+		func(s Scanner) error {
 			return s.Scan(&c.Account, &c.Vault, &tags, &c.AccessPolicy, &c.LockPolicy, &c.LockID, &c.LockState,
 				timeDest{&c.LockCreatedAt}, timeDest{&c.LockExpiresAt}, &c.NotifyTopic, &events)
 		},
-		"SELECT "+vaultConfigCols+" FROM vault_configs WHERE account = $1 AND vault = $2", account, vault)
+		"SELECT "+vaultConfigCols+" FROM vault_configs WHERE account = ? AND vault = ?", account, vault)
 	if err != nil {
 		return c, err
 	}
-	if err := json.Unmarshal(tags, &c.Tags); err != nil {
-		return c, fmt.Errorf("postgres: vault config tags: %w", err)
+	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+		return c, fmt.Errorf("%s: vault config tags: %w", t.d.Name, err)
 	}
-	if err := json.Unmarshal(events, &c.NotifyEvents); err != nil {
-		return c, fmt.Errorf("postgres: vault config events: %w", err)
+	if err := json.Unmarshal([]byte(events), &c.NotifyEvents); err != nil {
+		return c, fmt.Errorf("%s: vault config events: %w", t.d.Name, err)
 	}
 	if len(c.Tags) == 0 {
 		c.Tags = nil
@@ -41,25 +41,25 @@ func (t *tx) VaultConfig(account, vault string) (glacier.VaultConfig, error) {
 }
 
 // PutVaultConfig inserts or replaces the vault's governance record.
-func (t *tx) PutVaultConfig(c glacier.VaultConfig) error {
+func (t *Tx) PutVaultConfig(c glacier.VaultConfig) error {
 	tags, err := json.Marshal(c.Tags)
 	if err != nil {
-		return fmt.Errorf("postgres: put vault config: %w", err)
+		return fmt.Errorf("%s: put vault config: %w", t.d.Name, err)
 	}
 	events, err := json.Marshal(c.NotifyEvents)
 	if err != nil {
-		return fmt.Errorf("postgres: put vault config: %w", err)
+		return fmt.Errorf("%s: put vault config: %w", t.d.Name, err)
 	}
 	_, err = t.exec("put vault config", upsert("vault_configs", "account, vault", vaultConfigCols),
-		c.Account, c.Vault, tags, c.AccessPolicy, c.LockPolicy, c.LockID, c.LockState,
-		enc(c.LockCreatedAt), enc(c.LockExpiresAt), c.NotifyTopic, events)
+		c.Account, c.Vault, string(tags), c.AccessPolicy, c.LockPolicy, c.LockID, c.LockState,
+		enc(c.LockCreatedAt), enc(c.LockExpiresAt), c.NotifyTopic, string(events))
 	return err
 }
 
 const notificationCols = "id, topic, subject, message, created_at, not_before, attempts"
 
-func scanNotification(n *glacier.Notification) func(scanner) error {
-	return func(s scanner) error {
+func scanNotification(n *glacier.Notification) func(Scanner) error {
+	return func(s Scanner) error {
 		var attempts int64
 		if err := s.Scan(&n.ID, &n.Topic, &n.Subject, &n.Message, timeDest{&n.CreatedAt},
 			timeDest{&n.NotBefore}, &attempts); err != nil {
@@ -71,22 +71,22 @@ func scanNotification(n *glacier.Notification) func(scanner) error {
 }
 
 // PutNotification inserts or replaces a notification.
-func (t *tx) PutNotification(n glacier.Notification) error {
+func (t *Tx) PutNotification(n glacier.Notification) error {
 	_, err := t.exec("put notification", upsert("notifications", "id", notificationCols),
 		n.ID, n.Topic, n.Subject, n.Message, enc(n.CreatedAt), enc(n.NotBefore), int64(n.Attempts))
 	return err
 }
 
-// DueNotifications returns up to limit notifications due at now, in
+// DueNotifications returns up to n notifications due at now, in
 // (NotBefore, ID) order.
-func (t *tx) DueNotifications(now time.Time, n int) ([]glacier.Notification, error) {
+func (t *Tx) DueNotifications(now time.Time, n int) ([]glacier.Notification, error) {
 	return collect(t, "due notifications", scanNotification,
-		"SELECT "+notificationCols+" FROM notifications WHERE not_before <= $1 ORDER BY not_before, id LIMIT $2",
-		enc(now), limit(n))
+		"SELECT "+notificationCols+" FROM notifications WHERE not_before <= ? ORDER BY not_before, id LIMIT ?",
+		enc(now), t.limit(n))
 }
 
 // DeleteNotification removes a notification.
-func (t *tx) DeleteNotification(id string) error {
-	_, err := t.exec("delete notification", "DELETE FROM notifications WHERE id = $1", id)
+func (t *Tx) DeleteNotification(id string) error {
+	_, err := t.exec("delete notification", "DELETE FROM notifications WHERE id = ?", id)
 	return err
 }
