@@ -1,8 +1,13 @@
 package httpapi
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/glacierd/glacierd/internal/glacier"
 )
 
 func TestParseContentRange(t *testing.T) {
@@ -93,4 +98,18 @@ func FuzzParseRange(f *testing.F) {
 			t.Errorf("parseRange(%q) = %v", s, r)
 		}
 	})
+}
+
+func TestHandlerPanicIsAnAWSError(t *testing.T) {
+	s := New(Config{Credentials: Keyring{}})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/-/vaults", nil)
+	err := s.call(func(http.ResponseWriter, *request) error { panic("boom") }, rec, &request{Request: req, id: "r1", op: "Test"})
+	if glacier.KindOf(err) != glacier.KindInternal || strings.Contains(glacier.MessageOf(err), "boom") {
+		t.Errorf("panic became %v (kind %v, message %q)", err, glacier.KindOf(err), glacier.MessageOf(err))
+	}
+	we := writeError(rec, s.log, "r1", err)
+	if we.status != 500 || we.code != "ServiceUnavailableException" || strings.Contains(rec.Body.String(), "boom") {
+		t.Errorf("response %d %s: %s", we.status, we.code, rec.Body.String())
+	}
 }

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/glacierd/glacierd/internal/glacier"
@@ -63,7 +65,7 @@ func (s *Server) operation(rt route) http.Handler {
 			err = s.resolveAccount(rq)
 		}
 		if err == nil {
-			err = rt.h(sw, rq)
+			err = s.call(rt.h, sw, rq)
 		}
 		if hb, ok := rq.Body.(*hashingBody); ok {
 			defer hb.stop() // ends a hashing goroutine the handler left unfinished
@@ -111,6 +113,24 @@ func (s *Server) resolveAccount(rq *request) error {
 		return glacier.Errorf(glacier.KindUnrecognizedClient, "No account found for the given parameters")
 	}
 	return nil
+}
+
+// call runs a handler, turning a panic into an internal error, so that a
+// bug answers with Glacier's error document (and is logged with its stack)
+// rather than a dropped connection.
+func (s *Server) call(h handlerFunc, w http.ResponseWriter, rq *request) (err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		s.log.Error("handler panicked", "request_id", rq.id, "op", rq.op, "panic", p, "stack", string(debug.Stack()))
+		err = glacier.Wrap(glacier.KindInternal, fmt.Errorf("panic: %v", p), "internal error")
+	}()
+	return h(w, rq)
 }
 
 // isAccountID reports whether a is a 12-digit AWS account ID.
