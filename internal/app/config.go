@@ -36,6 +36,9 @@ type Config struct {
 	ShutdownTimeout   time.Duration // how long SIGTERM waits for in-flight requests
 	MaxSkew           time.Duration // allowed signing clock skew
 
+	TLSCert, TLSKey     string // serve HTTPS with this certificate and key (PEM files)
+	TrustForwardedProto bool   // believe X-Forwarded-Proto: https from a TLS-terminating proxy
+
 	// Notification delivery: an SNS-compatible endpoint, real AWS SNS, and/or
 	// a webhook. With none of them, job notifications are not sent.
 	SNSEndpoint  string
@@ -93,6 +96,9 @@ func ParseFlags(name string, args []string) (Config, error) {
 	fs.StringVar(&c.NotifyURL, "notify-url", "", "also POST each job notification (the DescribeJob JSON) to this URL")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Minute, "how long shutdown waits for in-flight requests")
 	fs.DurationVar(&c.MaxSkew, "max-skew", 15*time.Minute, "allowed difference between a request's signing time and the server clock")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "private key for --tls-cert (PEM)")
+	fs.BoolVar(&c.TrustForwardedProto, "trust-forwarded-proto", false, "treat requests with X-Forwarded-Proto: https as TLS (behind a TLS-terminating load balancer)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	err := ff.Parse(fs, args, ff.WithEnvVarPrefix("GLACIERD"))
@@ -112,6 +118,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--time-scale must not be negative")
 	case c.ExpeditedOnDemand < 0:
 		return fmt.Errorf("--expedited-on-demand must not be negative")
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("--log-format must be text or json")
 	}

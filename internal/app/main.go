@@ -102,6 +102,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Registerer:  reg,
 		MaxSkew:     c.MaxSkew,
 		Ready:       m.ready,
+
+		TrustForwardedProto: c.TrustForwardedProto,
 	})
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// Everything but GET /metrics goes to the API untouched (no ServeMux in
@@ -125,7 +127,13 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.serveErr = make(chan error, 1)
-	go func() { m.serveErr <- m.srv.Serve(m.ln) }()
+	go func() {
+		if c.TLSCert != "" {
+			m.serveErr <- m.srv.ServeTLS(m.ln, c.TLSCert, c.TLSKey)
+			return
+		}
+		m.serveErr <- m.srv.Serve(m.ln)
+	}()
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
@@ -137,7 +145,12 @@ func (m *Main) Open(ctx context.Context) (err error) {
 }
 
 // URL returns the server's base URL.
-func (m *Main) URL() string { return "http://" + m.Addr }
+func (m *Main) URL() string {
+	if m.Config.TLSCert != "" {
+		return "https://" + m.Addr
+	}
+	return "http://" + m.Addr
+}
 
 // Wait blocks until the server stops serving, returning why.
 func (m *Main) Wait() error {

@@ -87,7 +87,7 @@ func (s *Server) authenticate(rq *request, streaming bool) error {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	rq.caller = cred.Caller
-	rq.caller.Secure = r.TLS != nil
+	rq.caller.Secure = r.TLS != nil || s.proxied && r.Header.Get("X-Forwarded-Proto") == "https"
 	return nil
 }
 

@@ -60,6 +60,9 @@ type Config struct {
 	// Ready reports whether the server can serve requests; /healthz answers
 	// 503 with its error text otherwise. nil means always ready.
 	Ready func(context.Context) error
+	// TrustForwardedProto takes "X-Forwarded-Proto: https" from a
+	// TLS-terminating proxy as proof of TLS (for aws:SecureTransport).
+	TrustForwardedProto bool
 }
 
 // Server is the Glacier HTTP API. It implements http.Handler.
@@ -70,6 +73,7 @@ type Server struct {
 	log     *slog.Logger
 	maxSkew time.Duration
 	ready   func(context.Context) error
+	proxied bool // TrustForwardedProto
 	metrics *metrics
 	mux     *http.ServeMux
 	// streams counts the archive uploads being received now; it decides
@@ -86,6 +90,7 @@ func New(cfg Config) *Server {
 		log:     cfg.Logger,
 		maxSkew: cfg.MaxSkew,
 		ready:   cfg.Ready,
+		proxied: cfg.TrustForwardedProto,
 		metrics: newMetrics(cfg.Registerer),
 		mux:     http.NewServeMux(),
 	}
