@@ -11,6 +11,8 @@ import (
 	"path"
 	"sync"
 
+	"github.com/glacierd/glacierd/internal/blob/blobio"
+
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -162,7 +164,7 @@ func (s *Store) copy(ctx context.Context, f *os.File, r io.Reader, size int64) (
 		if err := ctx.Err(); err != nil {
 			return written, err
 		}
-		n, err := fill(r, buf)
+		n, err := blobio.Fill(r, buf)
 		if n > 0 {
 			if _, err := f.Write(buf[:n]); err != nil {
 				return written, err
@@ -176,21 +178,6 @@ func (s *Store) copy(ctx context.Context, f *os.File, r io.Reader, size int64) (
 			return written, err
 		}
 	}
-}
-
-// fill reads from r until buf is full or r returns an error, which may be
-// io.EOF. Unlike io.ReadFull it passes on an io.ErrUnexpectedEOF from r (a
-// truncated request body) rather than taking it for the end of the data.
-func fill(r io.Reader, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // Open returns a reader of n bytes of key's blob from byte off (to the end

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/glacierd/glacierd/internal/blob/blobio"
+
 	"github.com/minio/minio-go/v7"
 )
 
@@ -98,7 +100,7 @@ func (s *Store) putBuffered(ctx context.Context, name string, body *bodyReader) 
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
 	buf := *bp
-	n, err := fill(body, buf)
+	n, err := blobio.Fill(body, buf)
 	if err == io.EOF && n == 0 {
 		return s.putEmpty(ctx, name)
 	}
@@ -136,7 +138,7 @@ func (s *Store) putBuffered(ctx context.Context, name string, body *bodyReader) 
 		if eof {
 			break
 		}
-		n, err = fill(body, buf)
+		n, err = blobio.Fill(body, buf)
 		if err == io.EOF && n == 0 {
 			break
 		}
@@ -151,19 +153,4 @@ func (s *Store) putBuffered(ctx context.Context, name string, body *bodyReader) 
 	}
 	completed = true
 	return nil
-}
-
-// fill reads from r until buf is full or r returns an error, which may be
-// io.EOF. Unlike io.ReadFull it passes on an io.ErrUnexpectedEOF from r
-// rather than taking it for the end of the data.
-func fill(r io.Reader, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
