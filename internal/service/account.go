@@ -27,7 +27,7 @@ func (s *Service) PurchaseProvisionedCapacity(ctx context.Context, c glacier.Cal
 			return glacier.Errorf(glacier.KindLimitExceeded,
 				"The account already has the maximum of %d provisioned capacity units", maxCapacityUnits)
 		}
-		u = glacier.Capacity{ID: newCapacityID(), Account: account, StartAt: now, ExpiresAt: addMonth(now)}
+		u = glacier.Capacity{ID: newShortID(), Account: account, StartAt: now, ExpiresAt: addMonth(now)}
 		return tx.PutCapacity(u)
 	})
 	return u, err

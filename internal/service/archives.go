@@ -90,7 +90,7 @@ func (s *Service) DeleteArchive(ctx context.Context, c glacier.Caller, ref glaci
 		return glacier.Errorf(glacier.KindInvalidParameter, "Invalid archive ID: %s", id)
 	}
 	return s.meta.Update(ctx, func(tx glacier.Tx) error {
-		v, err := s.vault(tx, c, "DeleteArchive", ref)
+		v, cfg, err := s.vaultAndConfig(tx, c, "DeleteArchive", ref)
 		if err != nil {
 			return err
 		}
@@ -107,7 +107,8 @@ func (s *Service) DeleteArchive(ctx context.Context, c glacier.Caller, ref glaci
 		if !a.DeletedAt.IsZero() {
 			return nil
 		}
-		if err := s.authorizeArchive(tx, c, "DeleteArchive", ref, a); err != nil {
+		// Again with the archive, for conditions such as glacier:ArchiveAgeInDays.
+		if err := s.authorize(c, "DeleteArchive", ref, cfg, &a); err != nil {
 			return err
 		}
 		now := s.now()

@@ -47,16 +47,6 @@ func (s *Service) authorize(c glacier.Caller, action string, ref glacier.VaultRe
 	return nil
 }
 
-// authorizeArchive repeats authorize for an action on archive a, so that
-// conditions on the archive (glacier:ArchiveAgeInDays) apply.
-func (s *Service) authorizeArchive(tx glacier.Tx, c glacier.Caller, action string, ref glacier.VaultRef, a glacier.Archive) error {
-	cfg, err := s.vaultConfig(tx, ref)
-	if err != nil {
-		return err
-	}
-	return s.authorize(c, action, ref, cfg, &a)
-}
-
 // policyRequest builds the evaluation context of a request: the condition
 // keys Glacier policies use.
 func (s *Service) policyRequest(c glacier.Caller, action, arn string, cfg glacier.VaultConfig, a *glacier.Archive) policy.Request {

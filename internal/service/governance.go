@@ -23,10 +23,7 @@ const (
 // checking the caller may perform action, and stores the result.
 func (s *Service) configure(ctx context.Context, c glacier.Caller, action string, ref glacier.VaultRef, change func(*glacier.VaultConfig) error) error {
 	return s.meta.Update(ctx, func(tx glacier.Tx) error {
-		if _, err := s.vault(tx, c, action, ref); err != nil {
-			return err
-		}
-		cfg, err := s.vaultConfig(tx, ref)
+		_, cfg, err := s.vaultAndConfig(tx, c, action, ref)
 		if err != nil {
 			return err
 		}
@@ -41,12 +38,8 @@ func (s *Service) configure(ctx context.Context, c glacier.Caller, action string
 // perform action.
 func (s *Service) readConfig(ctx context.Context, c glacier.Caller, action string, ref glacier.VaultRef) (glacier.VaultConfig, error) {
 	var cfg glacier.VaultConfig
-	err := s.meta.View(ctx, func(tx glacier.Tx) error {
-		if _, err := s.vault(tx, c, action, ref); err != nil {
-			return err
-		}
-		var err error
-		cfg, err = s.vaultConfig(tx, ref)
+	err := s.meta.View(ctx, func(tx glacier.Tx) (err error) {
+		_, cfg, err = s.vaultAndConfig(tx, c, action, ref)
 		return err
 	})
 	return cfg, err

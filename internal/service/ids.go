@@ -7,11 +7,10 @@ import (
 
 // The lengths of AWS's opaque identifiers (glacier-facts §2 item 7).
 const (
-	archiveIDLen  = 138
-	uploadIDLen   = 92
-	jobIDLen      = 92
-	lockIDLen     = 24
-	capacityIDLen = 24
+	archiveIDLen = 138
+	uploadIDLen  = 92
+	jobIDLen     = 92
+	shortIDLen   = 24 // vault lock and capacity IDs
 )
 
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -27,10 +26,11 @@ func newID(n int) string {
 	return string(b)
 }
 
-// newCapacityID returns an ID shaped like AWS's capacity IDs (24 upper-case characters).
-func newCapacityID() string {
+// newShortID returns an ID shaped like AWS's capacity and vault lock IDs (24
+// upper-case letters and digits).
+func newShortID() string {
 	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	b := make([]byte, capacityIDLen)
+	b := make([]byte, shortIDLen)
 	rand.Read(b)
 	for i := range b {
 		b[i] = upper[int(b[i])%len(upper)]

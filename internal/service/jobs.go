@@ -58,7 +58,7 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 		rng = &r
 	}
 	err = s.meta.Update(ctx, func(tx glacier.Tx) error {
-		v, err := s.vault(tx, c, "InitiateJob", ref)
+		v, cfg, err := s.vaultAndConfig(tx, c, "InitiateJob", ref)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,8 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 			if err != nil || !a.DeletedAt.IsZero() || a.Account != ref.Account || a.Vault != ref.Name {
 				return glacier.Errorf(glacier.KindNotFound, "%s%s", archiveNotFoundMessage, j.ArchiveID)
 			}
-			if err := s.authorizeArchive(tx, c, "InitiateJob", ref, a); err != nil {
+			// Again with the archive, for conditions such as glacier:ArchiveAgeInDays.
+			if err := s.authorize(c, "InitiateJob", ref, cfg, &a); err != nil {
 				return err
 			}
 			if err := setRange(&j, a, rng); err != nil {

@@ -25,7 +25,7 @@ func (s *Service) InitiateVaultLock(ctx context.Context, c glacier.Caller, ref g
 	if err := checkPolicy("vault lock policy", doc); err != nil {
 		return "", err
 	}
-	id := newCapacityID()
+	id := newShortID()
 	err := s.configure(ctx, c, "InitiateVaultLock", ref, func(cfg *glacier.VaultConfig) error {
 		if s.lockActive(*cfg) {
 			return glacier.Errorf(glacier.KindAccessDenied,

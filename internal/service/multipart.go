@@ -49,13 +49,19 @@ func (s *Service) activeUpload(tx glacier.Tx, c glacier.Caller, action string, r
 		return glacier.Upload{}, err
 	}
 	u, err := tx.Upload(id)
+	return u, active(u, err, ref, id)
+}
+
+// active checks that upload u, read as id with error err, belongs to vault
+// ref and still accepts parts.
+func active(u glacier.Upload, err error, ref glacier.VaultRef, id string) error {
 	if err != nil && !glacier.IsKind(err, glacier.KindNotFound) {
-		return u, err
+		return err
 	}
 	if err != nil || u.Account != ref.Account || u.Vault != ref.Name || u.State != glacier.UploadActive {
-		return u, uploadNotFound(id)
+		return uploadNotFound(id)
 	}
-	return u, nil
+	return nil
 }
 
 func uploadNotFound(id string) error {
@@ -156,7 +162,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c glacier.Caller,
 			a, err = tx.Archive(u.ArchiveID)
 			return err
 		}
-		if u, err = s.activeUpload(tx, c, "CompleteMultipartUpload", ref, id); err != nil {
+		if err := active(u, err, ref, id); err != nil {
 			return err
 		}
 		parts, err := tx.Parts(id, -1, 0)
@@ -244,7 +250,7 @@ func (s *Service) AbortMultipartUpload(ctx context.Context, c glacier.Caller, re
 		if err == nil && u.State == glacier.UploadAborted && u.Account == ref.Account && u.Vault == ref.Name {
 			return nil
 		}
-		if u, err = s.activeUpload(tx, c, "AbortMultipartUpload", ref, id); err != nil {
+		if err := active(u, err, ref, id); err != nil {
 			return err
 		}
 		now := s.now()

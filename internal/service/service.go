@@ -126,28 +126,35 @@ func (s *Service) vaultNotFound(ref glacier.VaultRef) error {
 // not exist is reported as access denied, not as missing, so its absence is
 // not disclosed.
 func (s *Service) vault(tx glacier.Tx, c glacier.Caller, action string, ref glacier.VaultRef) (glacier.Vault, error) {
+	v, _, err := s.vaultAndConfig(tx, c, action, ref)
+	return v, err
+}
+
+// vaultAndConfig is vault that also returns the vault's governance record,
+// read once for the check and for the caller.
+func (s *Service) vaultAndConfig(tx glacier.Tx, c glacier.Caller, action string, ref glacier.VaultRef) (glacier.Vault, glacier.VaultConfig, error) {
 	foreign := c.Account != ref.Account
 	if !validVaultName(ref.Name) {
 		if foreign {
-			return glacier.Vault{}, s.denied(c, action, s.VaultARN(ref))
+			return glacier.Vault{}, glacier.VaultConfig{}, s.denied(c, action, s.VaultARN(ref))
 		}
-		return glacier.Vault{}, s.vaultNotFound(ref)
+		return glacier.Vault{}, glacier.VaultConfig{}, s.vaultNotFound(ref)
 	}
 	v, err := tx.Vault(ref.Account, ref.Name)
 	if glacier.IsKind(err, glacier.KindNotFound) {
 		if foreign {
-			return v, s.denied(c, action, s.VaultARN(ref))
+			return v, glacier.VaultConfig{}, s.denied(c, action, s.VaultARN(ref))
 		}
-		return v, s.vaultNotFound(ref)
+		return v, glacier.VaultConfig{}, s.vaultNotFound(ref)
 	}
 	if err != nil {
-		return v, err
+		return v, glacier.VaultConfig{}, err
 	}
 	cfg, err := s.vaultConfig(tx, ref)
 	if err != nil {
-		return v, err
+		return v, cfg, err
 	}
-	return v, s.authorize(c, action, ref, cfg, nil)
+	return v, cfg, s.authorize(c, action, ref, cfg, nil)
 }
 
 // checkVault is vault in its own read-only transaction.
