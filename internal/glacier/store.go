@@ -219,7 +219,9 @@ type BlobStore interface {
 	// Put stores the bytes of r under key. size is the exact number of bytes
 	// r yields, or -1 when unknown; a mismatch fails the Put. When Put returns
 	// nil the blob is durable. When it fails or ctx ends, nothing is visible
-	// under key. Put reads r until io.EOF and returns any read error.
+	// under key. Put reads r until io.EOF and returns any read error; nothing
+	// is visible under key before r has returned io.EOF, so a reader that
+	// returns an error in place of io.EOF vetoes the blob.
 	Put(ctx context.Context, key string, r io.Reader, size int64) error
 	// Open returns a reader of n bytes of the blob starting at byte off; n < 0
 	// means to the end. A missing key is an error of KindNotFound. The reader

@@ -20,22 +20,35 @@ func leavesKey(key string) string { return key + "-leaves" }
 // prefix (and their leaf hashes beside it), checks their tree hash against
 // want, and returns the key.
 //
-// Both keys are recorded as garbage (due after OrphanGrace) before any byte
-// is written, so a crash at any point leaves nothing that the collector will
-// not remove. The caller commits metadata referencing the key and, in the
-// same transaction, calls claimSegment; until then the blobs are orphans. On
-// any error, writeSegment has already discarded them.
+// Both keys are recorded as garbage (due after OrphanGrace) before either
+// blob can become visible, so a crash at any point leaves nothing that the
+// collector will not remove. The record is written while the body streams
+// in, and the body's reader only reports its end once the record is durable
+// and the tree hash matched: a BlobStore makes nothing visible before that.
+// The caller commits metadata referencing the key and, in the same
+// transaction, calls claimSegment; until then the blobs are orphans. On any
+// error, writeSegment has already discarded them.
 func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reader, size int64, want [32]byte) (string, error) {
 	key := newBlobKey(prefix)
 	keys := []string{key, leavesKey(key)}
-	if err := s.intend(ctx, keys...); err != nil {
-		return "", err
-	}
+	intended := make(chan error, 1)
+	go func() { intended <- s.intend(ctx, keys...) }()
 	l := treehash.NewLeaves()
-	err := s.blobs.Put(ctx, key, io.TeeReader(body, l), size)
-	if err == nil {
+	gb := &gatedBody{r: io.TeeReader(body, l), atEOF: func() error {
+		if err := <-intended; err != nil {
+			return err
+		}
 		if got := l.Root(); got != want {
-			err = glacier.Errorf(glacier.KindInvalidParameter, "Checksum mismatch: expected %x, computed %x", want, got)
+			return glacier.Errorf(glacier.KindInvalidParameter, "Checksum mismatch: expected %x, computed %x", want, got)
+		}
+		return nil
+	}}
+	err := s.blobs.Put(ctx, key, gb, size)
+	if !gb.ended {
+		// Put stopped before the body's end: the record may still be on its
+		// way, and discardBlobs must see it.
+		if ierr := <-intended; err == nil {
+			err = ierr
 		}
 	}
 	if err == nil {
@@ -47,6 +60,35 @@ func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reade
 		return "", bodyError(err)
 	}
 	return key, nil
+}
+
+// gatedBody passes r on, but replaces its io.EOF with atEOF's error, if any.
+type gatedBody struct {
+	r     io.Reader
+	atEOF func() error
+	ended bool  // atEOF was called
+	err   error // its result
+}
+
+func (g *gatedBody) Read(p []byte) (int, error) {
+	if g.ended {
+		return 0, g.endErr()
+	}
+	n, err := g.r.Read(p)
+	if err == io.EOF {
+		g.ended = true
+		if g.err = g.atEOF(); g.err != nil {
+			return n, g.err
+		}
+	}
+	return n, err
+}
+
+func (g *gatedBody) endErr() error {
+	if g.err != nil {
+		return g.err
+	}
+	return io.EOF
 }
 
 // intend records keys as garbage due after OrphanGrace, before their blobs

@@ -33,6 +33,7 @@ func Blob(t *testing.T, open func(t *testing.T) glacier.BlobStore) {
 		{"SizeMismatchLeavesNothing", testBlobSizeMismatch},
 		{"ReaderErrorLeavesNothing", testBlobReaderError},
 		{"CancelledContextLeavesNothing", testBlobCancelled},
+		{"NothingVisibleBeforeEOF", testBlobNothingBeforeEOF},
 		{"OpenMissingNotFound", testBlobOpenMissing},
 		{"DeleteIdempotent", testBlobDelete},
 		{"Large", testBlobLarge},
@@ -310,4 +311,61 @@ func testBlobSlashes(t *testing.T, s glacier.BlobStore) {
 	wantNoBlob(t, s, "x/y")
 	wantBlob(t, s, "x", []byte("blob 0"))
 	wantBlob(t, s, "x/y/z", []byte("blob 2"))
+}
+
+// eofProbe yields data and, in place of its io.EOF, calls atEOF and returns
+// its error, or io.EOF when that is nil.
+type eofProbe struct {
+	r     io.Reader
+	atEOF func() error
+}
+
+func (p *eofProbe) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err == io.EOF {
+		if aerr := p.atEOF(); aerr != nil {
+			return n, aerr
+		}
+	}
+	return n, err
+}
+
+// testBlobNothingBeforeEOF checks the promise the service's crash safety
+// rests on: until the reader has returned io.EOF the key shows nothing, and
+// an error returned in place of io.EOF leaves nothing.
+func testBlobNothingBeforeEOF(t *testing.T, s glacier.BlobStore) {
+	data := randomBytes(3<<20 + 5)
+	veto := errors.New("vetoed at the end")
+	for _, c := range []struct {
+		fail bool
+		size int64
+	}{{false, int64(len(data))}, {true, int64(len(data))}, {false, -1}, {true, -1}} {
+		fail := c.fail
+		key := fmt.Sprintf("gated/%v/%d", fail, c.size+1)
+		var seen error
+		probe := &eofProbe{r: bytes.NewReader(data), atEOF: func() error {
+			if _, err := read(t.Context(), s, key, 0, -1); !glacier.IsKind(err, glacier.KindNotFound) {
+				seen = fmt.Errorf("before io.EOF, Open(%s) = %v, want KindNotFound", key, err)
+			}
+			if fail {
+				return veto
+			}
+			return nil
+		}}
+		err := s.Put(t.Context(), key, probe, c.size)
+		if seen != nil {
+			t.Fatal(seen)
+		}
+		if fail {
+			if !errors.Is(err, veto) {
+				t.Fatalf("Put with a vetoing reader = %v, want the reader's error", err)
+			}
+			wantNoBlob(t, s, key)
+		} else {
+			if err != nil {
+				t.Fatalf("Put: %v", err)
+			}
+			wantBlob(t, s, key, data)
+		}
+	}
 }

@@ -159,6 +159,8 @@ func (s *Store) copy(ctx context.Context, f *os.File, r io.Reader, size int64) (
 	if size >= 0 {
 		r = io.LimitReader(r, size+1)
 	}
+	wb := newWriteback(f)
+	defer wb.stop()
 	var written int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -170,6 +172,7 @@ func (s *Store) copy(ctx context.Context, f *os.File, r io.Reader, size int64) (
 				return written, err
 			}
 			written += int64(n)
+			wb.written(written)
 		}
 		if err == io.EOF {
 			return written, nil

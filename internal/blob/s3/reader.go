@@ -27,6 +27,10 @@ type bodyReader struct {
 	size int64 // declared size, or -1
 	n    int64 // bytes passed on
 	err  error // the first failure; sticky
+	// ended is set once r has answered io.EOF. From then on Read answers
+	// io.EOF without touching r or ctx: the HTTP client may read again (to
+	// check for excess bytes) after Put has returned and r is the caller's.
+	ended bool
 }
 
 // fail records err as the cause and returns it wrapped, so that it is not
@@ -40,6 +44,9 @@ func (b *bodyReader) fail(err error) error {
 
 // Read implements io.Reader.
 func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.ended {
+		return 0, io.EOF
+	}
 	if b.err != nil {
 		return 0, b.fail(b.err)
 	}
@@ -61,6 +68,7 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	case err == io.EOF && b.size >= 0 && b.n < b.size:
 		return 0, b.fail(fmt.Errorf("%w: got %d bytes, declared %d", errSizeMismatch, b.n, b.size))
 	case err == io.EOF:
+		b.ended = true
 		return n, io.EOF
 	case err != nil:
 		return 0, b.fail(err)
@@ -83,6 +91,7 @@ func (b *bodyReader) atEnd() error {
 		case m > 0:
 			return b.fail(fmt.Errorf("%w: more than the %d bytes declared", errSizeMismatch, b.size))
 		case err == io.EOF:
+			b.ended = true
 			return nil
 		case err != nil:
 			return b.fail(err)

@@ -1,0 +1,48 @@
+package fs
+
+import "os"
+
+// writebackChunk is how many written bytes Put lets accumulate before it
+// starts their writeback.
+const writebackChunk = 2 << 20
+
+// writeback starts the writeback of a file's bytes as Put writes them, on a
+// goroutine of its own, so that the disk works while the rest of the body is
+// still arriving and the final fsync has little left to do; the copy never
+// waits for it. A chunk the goroutine has no room for stays pending and goes
+// with the next one.
+type writeback struct {
+	f       *os.File
+	ranges  chan [2]int64
+	done    chan struct{}
+	flushed int64 // bytes handed to the goroutine so far
+}
+
+func newWriteback(f *os.File) *writeback {
+	w := &writeback{f: f, ranges: make(chan [2]int64, 2), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for r := range w.ranges {
+			startWriteback(w.f, r[0], r[1])
+		}
+	}()
+	return w
+}
+
+// written tells w that the file now holds n bytes.
+func (w *writeback) written(n int64) {
+	if n-w.flushed < writebackChunk {
+		return
+	}
+	select {
+	case w.ranges <- [2]int64{w.flushed, n - w.flushed}:
+		w.flushed = n
+	default:
+	}
+}
+
+// stop ends the goroutine and waits for it, so the file may be closed.
+func (w *writeback) stop() {
+	close(w.ranges)
+	<-w.done
+}
