@@ -125,31 +125,25 @@ func downloadPhase(ctx context.Context, cfg *config, r *report, fl, g target, da
 	if err != nil {
 		return fmt.Errorf("InitiateJob: %w", err)
 	}
-	if _, err := catFile(blob); err != nil { // both read the page cache from here on
+	gget := func() (time.Duration, error) {
+		return downloadRanges(ctx, g.gl, aws.ToString(job.JobId), cfg.download, cfg.ranges)
+	}
+	fget := func() (time.Duration, error) {
+		return downloadRanges(ctx, fl.gl, floorJob(blob), cfg.download, cfg.ranges)
+	}
+	ceiling := func() (time.Duration, error) { return tcpCeiling(blob, cfg.download, cfg.ranges) }
+	cat := func() (time.Duration, error) { return catFile(blob) }
+	cold := []measurement{{&r.coldCat, cat}, {&r.coldFloorGet, fget}, {&r.coldGet, gget}}
+	if err := interleave(cfg.reps, cold, func() error { return dropCache(blob) }); err != nil {
 		return err
 	}
-	for rep := range cfg.reps {
-		for i := range 4 {
-			var d time.Duration
-			var err error
-			switch (i + rep) % 4 {
-			case 3:
-				d, err = catIntoReader(blob)
-				r.catPipe = append(r.catPipe, d)
-			case 0:
-				d, err = catFile(blob)
-				r.cat = append(r.cat, d)
-			case 1:
-				d, err = downloadRanges(ctx, fl.gl, floorJob(blob), cfg.download, cfg.ranges)
-				r.floorGet = append(r.floorGet, d)
-			case 2:
-				d, err = downloadRanges(ctx, g.gl, aws.ToString(job.JobId), cfg.download, cfg.ranges)
-				r.get = append(r.get, d)
-			}
-			if err != nil {
-				return err
-			}
-		}
+	if _, err := catFile(blob); err != nil { // all read the page cache from here on
+		return err
+	}
+	warm := []measurement{{&r.cat, cat}, {&r.floorGet, fget}, {&r.get, gget},
+		{&r.catPipe, func() (time.Duration, error) { return catIntoReader(blob) }}, {&r.tcpCeiling, ceiling}}
+	if err := interleave(cfg.reps, warm, nil); err != nil {
+		return err
 	}
 	r.downloadHWM, _, _ = memStatus(g.p.pid())
 	return nil

@@ -17,10 +17,13 @@ type report struct {
 	multi      map[string][]time.Duration
 	uploadHWM  int64
 
-	cat, get    []time.Duration
-	catPipe     []time.Duration // cat into a pipe this process reads
-	floorGet    []time.Duration
-	downloadHWM int64
+	cat, get   []time.Duration
+	catPipe    []time.Duration // cat into a pipe this process reads
+	floorGet   []time.Duration
+	tcpCeiling []time.Duration // the ranges over plain loopback TCP, no HTTP
+	// the same reads with the stored file dropped from the page cache first
+	coldCat, coldFloorGet, coldGet []time.Duration
+	downloadHWM                    int64
 
 	idleHWM, rssHWM int64
 	rssUpload       time.Duration
@@ -97,15 +100,7 @@ func (r *report) print(out io.Writer, cfg *config) {
 		fmt.Fprintf(out, "  glacierd VmHWM after the uploads: %s\n", mib(r.uploadHWM))
 	}
 	if r.get != nil {
-		c, cp, f, g := mibps(cfg.download, median(r.cat)), mibps(cfg.download, median(r.catPipe)), mibps(cfg.download, median(r.floorGet)), mibps(cfg.download, median(r.get))
-		fmt.Fprintf(out, "download of a %s archive, median of %d interleaved runs (MiB/s):\n", mib(cfg.download), cfg.reps)
-		fmt.Fprintln(w, "\tcat blob >/dev/null\tcat blob | reader\tfloor GetJobOutput\tglacierd GetJobOutput\tglacierd/cat\ttarget\tglacierd/floor\tglacierd/(cat | reader)\t")
-		fmt.Fprintf(w, "%d parallel ranges\t%.0f\t%.0f\t%.0f\t%.0f\t%.2f\t≥%.2f %s\t%.2f\t%.2f\t\n", cfg.ranges, c, cp, f, g, g/c, minRatio, verdict(g/c >= minRatio), g/f, g/cp)
-		fmt.Fprintf(w, "  range\t%s\t%s\t%s\t%s\t\t\t\t\t\n", spread(cfg.download, r.cat), spread(cfg.download, r.catPipe), spread(cfg.download, r.floorGet), spread(cfg.download, r.get))
-		_ = w.Flush()
-		fmt.Fprintln(out, "  floor: a minimal server sending the same ranges of the stored file with sendfile(2), what any server must pay")
-		fmt.Fprintln(out, "  cat blob | reader: context, cat's output read and discarded by this process (one pipe, 64 KiB at a time)")
-		fmt.Fprintf(out, "  glacierd VmHWM after the downloads: %s\n", mib(r.downloadHWM))
+		r.printDownload(out, w, cfg)
 	}
 	if r.rssHWM > 0 {
 		fmt.Fprintf(out, "memory: glacierd VmHWM %s after a %s UploadArchive (%.0f MiB/s); %s idle before it; target < %s: %s\n",

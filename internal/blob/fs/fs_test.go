@@ -118,20 +118,46 @@ func TestInvalidKeysRejected(t *testing.T) {
 }
 
 func TestWriteToSendsRange(t *testing.T) {
-	s := open(t, t.TempDir())
-	data := bytes.Repeat([]byte("0123456789"), 1000)
+	dir := t.TempDir()
+	s := open(t, dir)
+	// Large enough for several pieces and prefetch windows, with ranges that
+	// start and end inside pieces.
+	data := make([]byte, 11<<20+7)
+	for i := range data {
+		data[i] = byte(i*7 + i>>20)
+	}
 	if err := s.Put(t.Context(), "k", bytes.NewReader(data), int64(len(data))); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := s.Open(t.Context(), "k", 95, 1000)
+	for _, r := range [][2]int64{{95, 1000}, {0, int64(len(data))}, {4<<20 - 1, 4<<20 + 2}, {3, int64(len(data)) - 3}} {
+		rc, err := s.Open(t.Context(), "k", r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		n, err := io.Copy(&buf, rc) // uses WriteTo
+		rc.Close()
+		want := data[r[0] : r[0]+r[1]]
+		if err != nil || n != r[1] || !bytes.Equal(buf.Bytes(), want) {
+			t.Fatalf("range %v: io.Copy = %d, %v; content equal %v", r, n, err, bytes.Equal(buf.Bytes(), want))
+		}
+	}
+	// A blob file cut short under an open range is an error, not a short
+	// read that looks complete.
+	rc, err := s.Open(t.Context(), "k", 1<<20, 9<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, rc) // uses WriteTo
-	if err != nil || n != 1000 || !bytes.Equal(buf.Bytes(), data[95:1095]) {
-		t.Fatalf("io.Copy = %d, %v; content equal %v", n, err, bytes.Equal(buf.Bytes(), data[95:1095]))
+	files, err := filepath.Glob(filepath.Join(dir, "blobs", "k*"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("blob file: %v %v", files, err)
+	}
+	if err := os.Truncate(files[0], 6<<20); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := io.Copy(io.Discard, rc); !errors.Is(err, io.ErrUnexpectedEOF) || n != 5<<20 {
+		t.Fatalf("io.Copy of a truncated blob = %d, %v; want %d, io.ErrUnexpectedEOF", n, err, 5<<20)
 	}
 }
 
