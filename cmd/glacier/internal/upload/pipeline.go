@@ -18,8 +18,10 @@ import (
 )
 
 // pipeline reads parts sequentially from one reader into a bounded set of
-// buffers (Concurrency+1 of partSize bytes) and has Concurrency workers hash
-// and send them. After run, hashes holds every part's tree hash in order.
+// buffers (Concurrency+2 of partSize bytes), hashes each as it is read, and
+// has Concurrency workers send them: the next part is read and hashed while
+// the workers wait for the vault's answers. After run, hashes holds every
+// part's tree hash in order.
 type pipeline struct {
 	api      API
 	o        Options
@@ -34,16 +36,18 @@ type pipeline struct {
 	skipped int
 }
 
-// chunk is a part read into a buffer.
+// chunk is a part read into a buffer, with its hashes.
 type chunk struct {
 	part Part
 	data []byte
+	tree [treehash.Size]byte
+	sum  *[sha256.Size]byte // nil when the vault may hold the part already
 }
 
 func (p *pipeline) run(ctx context.Context, r io.Reader) error {
 	g, ctx := errgroup.WithContext(ctx)
 	work := make(chan chunk)
-	nbuf := p.o.Concurrency + 1
+	nbuf := p.o.Concurrency + 2
 	free := make(chan []byte, nbuf)
 	g.Go(func() error {
 		defer close(work)
@@ -63,7 +67,8 @@ func (p *pipeline) run(ctx context.Context, r io.Reader) error {
 	return g.Wait()
 }
 
-// produce reads the input part by part into buffers and queues them.
+// produce reads the input part by part into buffers, hashes them and queues
+// them.
 func (p *pipeline) produce(ctx context.Context, r io.Reader, work chan<- chunk, free chan []byte, nbuf int) error {
 	allocated := 0
 	var start int64
@@ -95,6 +100,7 @@ func (p *pipeline) produce(ctx context.Context, r io.Reader, work chan<- chunk, 
 			return fmt.Errorf("the input is larger than %d parts of %d bytes: use a larger --part-size", MaxParts, p.partSize)
 		}
 		c := chunk{part: Part{Index: idx, Start: start, Size: int64(n)}, data: buf[:n]}
+		c.tree, c.sum = p.hash(c)
 		select {
 		case work <- c:
 		case <-ctx.Done():
@@ -117,12 +123,12 @@ func (p *pipeline) setTotal(total int64, parts int) {
 	}
 }
 
-// handle hashes one part and sends it unless the vault already holds it.
+// handle sends one part unless the vault already holds it.
 func (p *pipeline) handle(ctx context.Context, c chunk) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tree, sum := p.hash(c)
+	tree, sum := c.tree, c.sum
 	if !NeedsUpload(p.remote, c.part, tree) {
 		p.record(c.part.Index, tree, false)
 		p.o.Progress(c.part.Size)
