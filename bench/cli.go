@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -46,7 +48,10 @@ func cliPhase(ctx context.Context, cfg *config, r *report) error {
 	for rep := range cfg.reps {
 		for i := range 2 {
 			if (i+rep)%2 == 0 {
-				d, err := uploadMultipart(ctx, gc, job, cfg.parallel, false)
+				id, d, err := uploadMultipart(ctx, gc, job, cfg.parallel, false)
+				if err == nil {
+					err = deleteArchive(ctx, gc, id)
+				}
 				if err != nil {
 					return err
 				}
@@ -54,8 +59,9 @@ func cliPhase(ctx context.Context, cfg *config, r *report) error {
 				continue
 			}
 			cmd := exec.CommandContext(ctx, cli, "upload", vault, file, "--quiet", "--part-size", fmt.Sprint(cfg.partSize),
-				"--concurrency", fmt.Sprint(cfg.parallel), "--multipart-threshold", "1")
-			cmd.Env, cmd.Stdout = env, io.Discard
+				"--concurrency", fmt.Sprint(cfg.parallel), "--multipart-threshold", "1", "--output", "json")
+			var stdout bytes.Buffer
+			cmd.Env, cmd.Stdout = env, &stdout
 			out, err := os.CreateTemp(cfg.logs, "cli-*.log")
 			if err != nil {
 				return err
@@ -67,6 +73,13 @@ func cliPhase(ctx context.Context, cfg *config, r *report) error {
 			out.Close()
 			if err != nil {
 				return fmt.Errorf("glacier upload (log in %s): %w", out.Name(), err)
+			}
+			var res struct{ ArchiveID string }
+			if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+				return fmt.Errorf("glacier upload printed %q: %w", stdout.String(), err)
+			}
+			if err := deleteArchive(ctx, gc, res.ArchiveID); err != nil {
+				return err
 			}
 		}
 	}

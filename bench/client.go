@@ -92,12 +92,12 @@ func newMultipartJob(data []byte, partSize int64, tree string) *multipartJob {
 // uploadMultipart sends the archive with parallel parts in flight and
 // returns the time from Initiate to the Complete's 201. With unsigned, the
 // parts are sent with x-amz-content-sha256: UNSIGNED-PAYLOAD.
-func uploadMultipart(ctx context.Context, gl *glacier.Client, j *multipartJob, parallel int, unsigned bool) (time.Duration, error) {
+func uploadMultipart(ctx context.Context, gl *glacier.Client, j *multipartJob, parallel int, unsigned bool) (string, time.Duration, error) {
 	start := time.Now()
 	init, err := gl.InitiateMultipartUpload(ctx, &glacier.InitiateMultipartUploadInput{AccountId: aws.String("-"),
 		VaultName: aws.String(vault), PartSize: aws.String(fmt.Sprint(j.partSize))})
 	if err != nil {
-		return 0, fmt.Errorf("InitiateMultipartUpload: %w", err)
+		return "", 0, fmt.Errorf("InitiateMultipartUpload: %w", err)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
@@ -119,18 +119,28 @@ func uploadMultipart(ctx context.Context, gl *glacier.Client, j *multipartJob, p
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return 0, err
+		return "", 0, err
 	}
 	out, err := gl.CompleteMultipartUpload(ctx, &glacier.CompleteMultipartUploadInput{AccountId: aws.String("-"),
 		VaultName: aws.String(vault), UploadId: init.UploadId, ArchiveSize: aws.String(fmt.Sprint(len(j.data))), Checksum: aws.String(j.tree)})
 	el := time.Since(start)
 	if err != nil {
-		return el, fmt.Errorf("CompleteMultipartUpload: %w", err)
+		return "", el, fmt.Errorf("CompleteMultipartUpload: %w", err)
 	}
 	if got := aws.ToString(out.Checksum); got != j.tree {
-		return el, fmt.Errorf("CompleteMultipartUpload answered tree hash %s, want %s", got, j.tree)
+		return "", el, fmt.Errorf("CompleteMultipartUpload answered tree hash %s, want %s", got, j.tree)
 	}
-	return el, nil
+	return aws.ToString(out.ArchiveId), el, nil
+}
+
+// deleteArchive deletes an archive the measurements no longer need, so that
+// repeated runs do not fill the disk.
+func deleteArchive(ctx context.Context, gl *glacier.Client, id string) error {
+	_, err := gl.DeleteArchive(ctx, &glacier.DeleteArchiveInput{AccountId: aws.String("-"), VaultName: aws.String(vault), ArchiveId: aws.String(id)})
+	if err != nil {
+		return fmt.Errorf("DeleteArchive: %w", err)
+	}
+	return nil
 }
 
 // discard is io.Discard without ReadFrom, so that copies into it use the

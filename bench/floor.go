@@ -37,6 +37,7 @@ type floor struct {
 	linear bool
 	mu     sync.Mutex
 	parts  map[string]map[int64][32]byte // upload ID → part start → tree hash
+	files  map[string][]string           // archive ID → its files under blobs
 }
 
 // floorJob returns the job ID under which the floor serves the file at path.
@@ -49,10 +50,11 @@ func serveFloor(dir string, linear bool) error {
 			return err
 		}
 	}
-	f := &floor{dir: dir, linear: linear, parts: map[string]map[int64][32]byte{}}
+	f := &floor{dir: dir, linear: linear, parts: map[string]map[int64][32]byte{}, files: map[string][]string{}}
 	const v = "/{account}/vaults/{vault}"
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+v+"/archives", f.uploadArchive)
+	mux.HandleFunc("DELETE "+v+"/archives/{archive}", f.deleteArchive)
 	mux.HandleFunc("POST "+v+"/multipart-uploads", f.initiate)
 	mux.HandleFunc("PUT "+v+"/multipart-uploads/{upload}", f.uploadPart)
 	mux.HandleFunc("POST "+v+"/multipart-uploads/{upload}", f.complete)
@@ -152,6 +154,9 @@ func (f *floor) uploadArchive(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	f.mu.Lock()
+	f.files[id] = []string{id}
+	f.mu.Unlock()
 	h := w.Header()
 	h.Set("Location", "/"+r.PathValue("account")+"/vaults/"+r.PathValue("vault")+"/archives/"+id)
 	h.Set("X-Amz-Archive-Id", id)
@@ -204,8 +209,10 @@ func (f *floor) complete(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
 	sums := make([][32]byte, len(starts))
+	names := make([]string, len(starts))
 	for i, s := range starts {
 		sums[i] = parts[s]
+		names[i] = id + "-" + strconv.FormatInt(s, 10)
 	}
 	root := treehash.Combine(sums)
 	if got := hex.EncodeToString(root[:]); got != r.Header.Get("X-Amz-Sha256-Tree-Hash") {
@@ -213,11 +220,30 @@ func (f *floor) complete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	archive := newID()
+	f.mu.Lock()
+	f.files[archive] = names
+	f.mu.Unlock()
 	h := w.Header()
 	h.Set("Location", "/"+r.PathValue("account")+"/vaults/"+r.PathValue("vault")+"/archives/"+archive)
 	h.Set("X-Amz-Archive-Id", archive)
 	h.Set("X-Amz-Sha256-Tree-Hash", hex.EncodeToString(root[:]))
 	w.WriteHeader(http.StatusCreated)
+}
+
+// deleteArchive removes an archive's files, so that repeated runs do not
+// fill the disk.
+func (f *floor) deleteArchive(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	names := f.files[r.PathValue("archive")]
+	delete(f.files, r.PathValue("archive"))
+	f.mu.Unlock()
+	for _, name := range names {
+		if err := os.Remove(filepath.Join(f.dir, "blobs", name)); err != nil {
+			fail(w, err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // output serves the file named by the job ID (see floorJob) with Range

@@ -74,7 +74,10 @@ func uploadPhase(ctx context.Context, cfg *config, r *report) error {
 		for rep := range cfg.reps {
 			for i := range targets {
 				t := targets[(i+rep)%len(targets)]
-				_, d, err := uploadSingle(ctx, t.gl, bytes.NewReader(single), t.linear(sh), true)
+				id, d, err := uploadSingle(ctx, t.gl, bytes.NewReader(single), t.linear(sh), true)
+				if err == nil {
+					err = deleteArchive(ctx, t.gl, id)
+				}
 				if err != nil {
 					return fmt.Errorf("%s: %w", t.name, err)
 				}
@@ -82,7 +85,10 @@ func uploadPhase(ctx context.Context, cfg *config, r *report) error {
 			}
 			for i := range targets {
 				t := targets[(i+rep)%len(targets)]
-				d, err := uploadMultipart(ctx, t.gl, mjob, cfg.parallel, t.unsigned)
+				id, d, err := uploadMultipart(ctx, t.gl, mjob, cfg.parallel, t.unsigned)
+				if err == nil {
+					err = deleteArchive(ctx, t.gl, id)
+				}
 				if err != nil {
 					return fmt.Errorf("%s: %w", t.name, err)
 				}
