@@ -20,10 +20,10 @@ func tcpCeiling(path string, size int64, n int) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	chunk := (size + int64(n) - 1) / int64(n)
 	serve := func(c net.Conn) error {
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		var k [1]byte // which range
 		if _, err := io.ReadFull(c, k[:]); err != nil {
 			return err
@@ -59,7 +59,7 @@ func tcpCeiling(path string, size int64, n int) (time.Duration, error) {
 			if err != nil {
 				return err
 			}
-			defer c.Close()
+			defer func() { _ = c.Close() }()
 			if _, err := c.Write([]byte{byte(i)}); err != nil {
 				return err
 			}
