@@ -43,11 +43,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) er
 	} else {
 		err = s.putBuffered(ctx, name, body)
 	}
-	if body.err != nil {
+	if berr := body.close(); berr != nil {
 		// The caller's reader failed, or its size was wrong, or ctx ended:
 		// that is the cause; the client's error is a consequence.
 		s.cleanup(ctx, name, err)
-		return fmt.Errorf("s3: put %s: %w", key, body.err)
+		return fmt.Errorf("s3: put %s: %w", key, berr)
 	}
 	if err != nil {
 		s.cleanup(ctx, name, err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // errSizeMismatch is the cause of a Put whose reader yields more or fewer
@@ -31,6 +32,24 @@ type bodyReader struct {
 	// io.EOF without touching r or ctx: the HTTP client may read again (to
 	// check for excess bytes) after Put has returned and r is the caller's.
 	ended bool
+	// mu is held by Read; closed is set by close, after which Read never
+	// touches r: net/http may still be writing a request body after the
+	// call that sent it returned (on an early answer from the server).
+	mu     sync.Mutex
+	closed bool
+}
+
+// errBodyClosed answers a read of the body after Put returned.
+var errBodyClosed = errors.New("s3: the blob's reader was read after Put returned")
+
+// close waits for a Read in progress, makes every later Read fail without
+// touching r, and returns the first failure of r, if any. Put calls it
+// before it returns, so that r is the caller's again.
+func (b *bodyReader) close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	return b.err
 }
 
 // fail records err as the cause and returns it wrapped, so that it is not
@@ -44,6 +63,15 @@ func (b *bodyReader) fail(err error) error {
 
 // Read implements io.Reader.
 func (b *bodyReader) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed && !b.ended {
+		return 0, errBodyClosed
+	}
+	return b.read(p)
+}
+
+func (b *bodyReader) read(p []byte) (int, error) {
 	if b.ended {
 		return 0, io.EOF
 	}

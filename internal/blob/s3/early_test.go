@@ -1,0 +1,78 @@
+package s3_test
+
+import (
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/glacierd/glacierd/internal/blob/s3"
+)
+
+// slowReader yields n bytes, a little at a time, and counts the reads made
+// after returned is set.
+type slowReader struct {
+	n        int
+	returned *atomic.Bool
+	late     atomic.Int32
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.returned.Load() {
+		r.late.Add(1)
+	}
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(time.Millisecond)
+	k := min(len(p), r.n, 32<<10)
+	clear(p[:k])
+	r.n -= k
+	return k, nil
+}
+
+// TestEarlyAnswerDoesNotOutliveRead: when the server answers a PUT before it
+// has read the body, net/http goes on writing the body after the call has
+// returned. Put must not return while a read of the caller's reader is in
+// progress, nor let one start after.
+func TestEarlyAnswerDoesNotOutliveRead(t *testing.T) {
+	fake := gofakes3.New(s3mem.New(), gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "refused") {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>`)
+			// Answer first, then go on taking the body, so the client's
+			// transport goes on sending it.
+			w.(http.Flusher).Flush()
+			_, _ = io.Copy(io.Discard, r.Body)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	cfg := freshBucket(t, s3.Config{Endpoint: strings.TrimPrefix(ts.URL, "https://"), Secure: true, Transport: ts.Client().Transport,
+		Bucket: "glacierd-test", AccessKey: "fake", SecretKey: "fake-secret"})
+	s := openStore(t, cfg)
+	var returned atomic.Bool
+	const size = 4 << 20
+	r := &slowReader{n: size, returned: &returned}
+	err := s.Put(t.Context(), "refused/blob", r, size)
+	returned.Store(true)
+	if err == nil {
+		t.Fatal("Put succeeded against a server that refused it")
+	}
+	time.Sleep(200 * time.Millisecond) // time for a leftover writer to read
+	if n := r.late.Load(); n != 0 {
+		t.Fatalf("the reader was read %d times after Put returned", n)
+	}
+}
