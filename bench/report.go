@@ -20,7 +20,7 @@ type report struct {
 	cat, get   []time.Duration
 	catPipe    []time.Duration // cat into a pipe this process reads
 	floorGet   []time.Duration
-	tcpCeiling []time.Duration // the ranges over plain loopback TCP, no HTTP
+	plainTCP []time.Duration // the ranges over plain loopback TCP, no HTTP
 	// the same reads with the stored file dropped from the page cache first
 	coldCat, coldFloorGet, coldGet []time.Duration
 	downloadHWM                    int64
