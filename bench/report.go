@@ -17,9 +17,9 @@ type report struct {
 	multi      map[string][]time.Duration
 	uploadHWM  int64
 
-	cat, get   []time.Duration
-	catPipe    []time.Duration // cat into a pipe this process reads
-	floorGet   []time.Duration
+	cat, get []time.Duration
+	catPipe  []time.Duration // cat into a pipe this process reads
+	floorGet []time.Duration
 	plainTCP []time.Duration // the ranges over plain loopback TCP, no HTTP
 	// the same reads with the stored file dropped from the page cache first
 	coldCat, coldFloorGet, coldGet []time.Duration
