@@ -66,7 +66,7 @@ func plainTCP(path string, size int64, n int) (time.Duration, error) {
 			}
 			got, err := io.CopyBuffer(discard{}, c, make([]byte, 1<<20))
 			if err == nil && got != min(chunk, size-int64(i)*chunk) {
-				err = fmt.Errorf("tcp ceiling: range %d: got %d bytes", i, got)
+				err = fmt.Errorf("plain TCP: range %d: got %d bytes", i, got)
 			}
 			return err
 		})

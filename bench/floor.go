@@ -154,12 +154,18 @@ func (f *floor) uploadArchive(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	f.created(w, r, id, []string{id}, sum)
+}
+
+// created records that archive is stored in files under blobs and answers
+// 201 with its location, ID and tree hash.
+func (f *floor) created(w http.ResponseWriter, r *http.Request, archive string, files []string, sum [32]byte) {
 	f.mu.Lock()
-	f.files[id] = []string{id}
+	f.files[archive] = files
 	f.mu.Unlock()
 	h := w.Header()
-	h.Set("Location", "/"+r.PathValue("account")+"/vaults/"+r.PathValue("vault")+"/archives/"+id)
-	h.Set("X-Amz-Archive-Id", id)
+	h.Set("Location", "/"+r.PathValue("account")+"/vaults/"+r.PathValue("vault")+"/archives/"+archive)
+	h.Set("X-Amz-Archive-Id", archive)
 	h.Set("X-Amz-Sha256-Tree-Hash", hex.EncodeToString(sum[:]))
 	w.WriteHeader(http.StatusCreated)
 }
@@ -219,15 +225,7 @@ func (f *floor) complete(w http.ResponseWriter, r *http.Request) {
 		fail(w, fmt.Errorf("parts combine to %s, header %s", got, r.Header.Get("X-Amz-Sha256-Tree-Hash")))
 		return
 	}
-	archive := newID()
-	f.mu.Lock()
-	f.files[archive] = names
-	f.mu.Unlock()
-	h := w.Header()
-	h.Set("Location", "/"+r.PathValue("account")+"/vaults/"+r.PathValue("vault")+"/archives/"+archive)
-	h.Set("X-Amz-Archive-Id", archive)
-	h.Set("X-Amz-Sha256-Tree-Hash", hex.EncodeToString(root[:]))
-	w.WriteHeader(http.StatusCreated)
+	f.created(w, r, newID(), names, root)
 }
 
 // deleteArchive removes an archive's files, so that repeated runs do not

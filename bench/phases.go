@@ -137,7 +137,7 @@ func downloadPhase(ctx context.Context, cfg *config, r *report, fl, g target, da
 	fget := func() (time.Duration, error) {
 		return downloadRanges(ctx, fl.gl, floorJob(blob), cfg.download, cfg.ranges)
 	}
-	ceiling := func() (time.Duration, error) { return plainTCP(blob, cfg.download, cfg.ranges) }
+	tcp := func() (time.Duration, error) { return plainTCP(blob, cfg.download, cfg.ranges) }
 	cat := func() (time.Duration, error) { return catFile(blob) }
 	cold := []measurement{{&r.coldCat, cat}, {&r.coldFloorGet, fget}, {&r.coldGet, gget}}
 	if err := interleave(cfg.reps, cold, func() error { return dropCache(blob) }); err != nil {
@@ -147,7 +147,7 @@ func downloadPhase(ctx context.Context, cfg *config, r *report, fl, g target, da
 		return err
 	}
 	warm := []measurement{{&r.cat, cat}, {&r.floorGet, fget}, {&r.get, gget},
-		{&r.catPipe, func() (time.Duration, error) { return catIntoReader(blob) }}, {&r.plainTCP, ceiling}}
+		{&r.catPipe, func() (time.Duration, error) { return catIntoReader(blob) }}, {&r.plainTCP, tcp}}
 	if err := interleave(cfg.reps, warm, nil); err != nil {
 		return err
 	}
