@@ -2,18 +2,11 @@ package s3_test
 
 import (
 	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
-
-	"github.com/glacierd/glacierd/internal/blob/s3"
 )
 
 // slowReader yields n bytes, a little at a time, and counts the reads made
@@ -43,26 +36,22 @@ func (r *slowReader) Read(p []byte) (int, error) {
 // returned. Put must not return while a read of the caller's reader is in
 // progress, nor let one start after.
 func TestEarlyAnswerDoesNotOutliveRead(t *testing.T) {
-	fake := gofakes3.New(s3mem.New(), gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "refused") {
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>`)
-			// Answer first, then go on taking the body, so the client's
-			// transport goes on sending it.
-			w.(http.Flusher).Flush()
-			_, _ = io.Copy(io.Discard, r.Body)
-			return
-		}
-		fake.ServeHTTP(w, r)
-	}))
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	ts.StartTLS()
-	t.Cleanup(ts.Close)
-	cfg := freshBucket(t, s3.Config{Endpoint: strings.TrimPrefix(ts.URL, "https://"), Secure: true, Transport: ts.Client().Transport,
-		Bucket: "glacierd-test", AccessKey: "fake", SecretKey: "fake-secret"})
-	s := openStore(t, cfg)
+	srv := fakeServerWrapped(t, func(fake http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "refused") {
+				w.Header().Set("Content-Type", "application/xml")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>`)
+				// Answer first, then go on taking the body, so the client's
+				// transport goes on sending it.
+				w.(http.Flusher).Flush()
+				_, _ = io.Copy(io.Discard, r.Body)
+				return
+			}
+			fake.ServeHTTP(w, r)
+		})
+	})
+	s := openStore(t, srv.cfg(t))
 	var returned atomic.Bool
 	const size = 4 << 20
 	r := &slowReader{n: size, returned: &returned}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -49,8 +50,16 @@ type server struct {
 // fakeServer starts an in-memory gofakes3 server for t. It serves HTTPS:
 // over HTTP, minio-go signs payloads in aws-chunked framing, which gofakes3
 // decodes for PutObject but stores verbatim for UploadPart.
-func fakeServer(t *testing.T) server {
-	ts := httptest.NewUnstartedServer(gofakes3.New(s3mem.New(), gofakes3.WithLogger(gofakes3.DiscardLog())).Server())
+func fakeServer(t *testing.T) server { return fakeServerWrapped(t, nil) }
+
+// fakeServerWrapped is fakeServer with its handler passed through wrap
+// (when not nil), for tests that make the server misbehave.
+func fakeServerWrapped(t *testing.T, wrap func(http.Handler) http.Handler) server {
+	h := gofakes3.New(s3mem.New(), gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	ts := httptest.NewUnstartedServer(h)
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // TLS handshakes cut short by the client's retries
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
