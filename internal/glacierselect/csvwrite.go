@@ -1,0 +1,100 @@
+package glacierselect
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// csvWriter writes records in the output dialect. With QuoteFields ASNEEDED a
+// field is quoted when it contains the field or record delimiter, the quote
+// or escape character, CR or LF; with ALWAYS every field is. Inside quotes
+// the quote character, and the escape character when it differs, are
+// preceded by the escape character.
+type csvWriter struct {
+	bw                           *bufio.Writer
+	field, record, quote, escape string
+	always                       bool
+	started                      bool  // a field of the current record is written
+	n                            int64 // bytes written
+	err                          error // the first write error
+}
+
+func newCSVWriter(w io.Writer, out CSVOutput) *csvWriter {
+	return &csvWriter{
+		bw:     bufio.NewWriterSize(w, 64<<10),
+		field:  out.FieldDelimiter,
+		record: out.RecordDelimiter,
+		quote:  out.QuoteCharacter,
+		escape: out.QuoteEscapeCharacter,
+		always: out.QuoteFields == QuoteAlways,
+	}
+}
+
+// writeField appends one field to the current record.
+func (w *csvWriter) writeField(s string) {
+	if w.started {
+		w.put(w.field)
+	}
+	w.started = true
+	if !w.always && !w.needsQuotes(s) {
+		w.put(s)
+		return
+	}
+	w.put(w.quote)
+	for len(s) > 0 {
+		i := w.nextSpecial(s)
+		if i < 0 {
+			w.put(s)
+			break
+		}
+		w.put(s[:i])
+		w.put(w.escape)
+		s = s[i:]
+		n := len(w.quote)
+		if !strings.HasPrefix(s, w.quote) {
+			n = len(w.escape)
+		}
+		w.put(s[:n])
+		s = s[n:]
+	}
+	w.put(w.quote)
+}
+
+// nextSpecial is the index of the first quote (or distinct escape) in s.
+func (w *csvWriter) nextSpecial(s string) int {
+	i := strings.Index(s, w.quote)
+	if w.escape != w.quote {
+		if j := strings.Index(s, w.escape); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+	}
+	return i
+}
+
+func (w *csvWriter) needsQuotes(s string) bool {
+	return strings.Contains(s, w.field) || strings.Contains(s, w.record) ||
+		strings.Contains(s, w.quote) || strings.Contains(s, w.escape) ||
+		strings.ContainsAny(s, "\r\n")
+}
+
+// endRecord ends the current record.
+func (w *csvWriter) endRecord() {
+	w.put(w.record)
+	w.started = false
+}
+
+func (w *csvWriter) put(s string) {
+	n, err := w.bw.WriteString(s)
+	w.n += int64(n)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *csvWriter) flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	return w.bw.Flush()
+}
