@@ -161,7 +161,7 @@ type extractExp struct {
 type callExpr struct {
 	Name string    `parser:"@Ident '('"`
 	Star bool      `parser:"( @'*'"`
-	Args []*orExpr `parser:"| ( @@ ( ',' @@ )* )? ) ')'"`
+	Args []*orExpr `parser:"| @@ ( ',' @@ )* )? ')'"`
 }
 
 // columnRef is name, "quoted name", _N, or any of them after alias.
