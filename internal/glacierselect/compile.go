@@ -134,18 +134,42 @@ func (c *compiler) like(left expr, l *likeTail, neg bool) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	var e expr = like{e: left, pattern: pat}
+	lk := like{e: left, pattern: pat}
 	if l.Escape != nil {
-		esc, err := c.additive(l.Escape)
-		if err != nil {
+		if lk.escape, err = c.additive(l.Escape); err != nil {
 			return nil, err
 		}
-		e = like{e: left, pattern: pat, escape: esc}
 	}
+	if lk.pre, err = precompileLike(lk); err != nil {
+		return nil, err
+	}
+	var e expr = lk
 	if neg {
 		e = not{e}
 	}
 	return e, nil
+}
+
+// precompileLike compiles a LIKE whose pattern and escape are non-NULL
+// literals; nil otherwise.
+func precompileLike(lk like) ([]likeTok, error) {
+	p, ok := lk.pattern.(literal)
+	if !ok || p.v.isNull() {
+		return nil, nil
+	}
+	esc := ""
+	if lk.escape != nil {
+		e, ok := lk.escape.(literal)
+		if !ok || e.v.isNull() {
+			return nil, nil
+		}
+		esc = e.v.format()
+	}
+	toks, err := compileLike(p.v.format(), esc)
+	if err != nil {
+		return nil, sqlErr("%v", err)
+	}
+	return toks, nil
 }
 
 func (c *compiler) additive(a *additive) (expr, error) {

@@ -28,6 +28,11 @@ type csvReader struct {
 	br                                    *bufio.Reader
 	field, record, quote, escape, comment []byte
 	crlf                                  bool
+	sameEscape                            bool // escape and quote are one character
+
+	// plain and inQuote mark the bytes that may begin something special
+	// outside and inside quotes; runs of other bytes are copied in bulk.
+	plain, inQuote [256]bool
 
 	buf    []byte   // the current record's field bytes, unescaped
 	ends   []int    // end offset of each field in buf
@@ -37,15 +42,20 @@ type csvReader struct {
 }
 
 func newCSVReader(r io.Reader, in CSVInput) *csvReader {
-	return &csvReader{
-		br:      bufio.NewReaderSize(r, 64<<10),
-		field:   []byte(in.FieldDelimiter),
-		record:  []byte(in.RecordDelimiter),
-		quote:   []byte(in.QuoteCharacter),
-		escape:  []byte(in.QuoteEscapeCharacter),
-		comment: []byte(in.Comments),
-		crlf:    in.RecordDelimiter == "\n",
+	cr := &csvReader{
+		br:         bufio.NewReaderSize(r, 64<<10),
+		field:      []byte(in.FieldDelimiter),
+		record:     []byte(in.RecordDelimiter),
+		quote:      []byte(in.QuoteCharacter),
+		escape:     []byte(in.QuoteEscapeCharacter),
+		comment:    []byte(in.Comments),
+		crlf:       in.RecordDelimiter == "\n",
+		sameEscape: in.QuoteEscapeCharacter == in.QuoteCharacter,
 	}
+	cr.plain['\r'] = cr.crlf
+	cr.plain[cr.field[0]], cr.plain[cr.record[0]] = true, true
+	cr.inQuote[cr.quote[0]], cr.inQuote[cr.escape[0]] = true, true
+	return cr
 }
 
 // next returns the next data record's fields, valid until the following
@@ -89,6 +99,15 @@ func (r *csvReader) readRecord() (int, error) {
 	r.buf, r.ends = r.buf[:0], r.ends[:0]
 	raw, fieldStart, inQuote := 0, true, false
 	for {
+		switch {
+		case inQuote:
+			raw += r.copyRun(&r.inQuote)
+		case !fieldStart:
+			raw += r.copyRun(&r.plain)
+		}
+		if len(r.buf) > maxRecordBytes {
+			return 0, r.errorf("the record is longer than %d bytes", maxRecordBytes)
+		}
 		b, err := r.br.ReadByte()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
@@ -126,17 +145,34 @@ func (r *csvReader) readRecord() (int, error) {
 		} else {
 			r.buf = append(r.buf, b)
 		}
-		if len(r.buf) > maxRecordBytes {
-			return 0, r.errorf("the record is longer than %d bytes", maxRecordBytes)
-		}
 	}
+}
+
+// copyRun appends the buffered bytes up to the first one special marks
+// and returns how many it copied.
+func (r *csvReader) copyRun(special *[256]bool) int {
+	n := r.br.Buffered()
+	if n == 0 {
+		if _, err := r.br.Peek(1); err != nil {
+			return 0
+		}
+		n = r.br.Buffered()
+	}
+	p, _ := r.br.Peek(n)
+	i := 0
+	for i < len(p) && !special[p[i]] {
+		i++
+	}
+	r.buf = append(r.buf, p[:i]...)
+	_, _ = r.br.Discard(i)
+	r.bytes += int64(i)
+	return i
 }
 
 // quoted handles byte b inside a quoted field and reports whether the field
 // is still quoted after it.
 func (r *csvReader) quoted(b byte) bool {
-	sameEscape := bytes.Equal(r.escape, r.quote)
-	if !sameEscape && r.isToken(b, r.escape) {
+	if !r.sameEscape && r.isToken(b, r.escape) {
 		switch {
 		case r.consumeIf(r.quote):
 			r.buf = append(r.buf, r.quote...)
@@ -148,7 +184,7 @@ func (r *csvReader) quoted(b byte) bool {
 		return true
 	}
 	if r.isToken(b, r.quote) {
-		if sameEscape && r.consumeIf(r.quote) {
+		if r.sameEscape && r.consumeIf(r.quote) {
 			r.buf = append(r.buf, r.quote...)
 			return true
 		}

@@ -15,13 +15,14 @@ type csvWriter struct {
 	bw                           *bufio.Writer
 	field, record, quote, escape string
 	always                       bool
-	started                      bool  // a field of the current record is written
-	n                            int64 // bytes written
-	err                          error // the first write error
+	started                      bool      // a field of the current record is written
+	n                            int64     // bytes written
+	err                          error     // the first write error
+	special                      [256]bool // bytes that may begin something needing quotes
 }
 
 func newCSVWriter(w io.Writer, out CSVOutput) *csvWriter {
-	return &csvWriter{
+	cw := &csvWriter{
 		bw:     bufio.NewWriterSize(w, 64<<10),
 		field:  out.FieldDelimiter,
 		record: out.RecordDelimiter,
@@ -29,6 +30,37 @@ func newCSVWriter(w io.Writer, out CSVOutput) *csvWriter {
 		escape: out.QuoteEscapeCharacter,
 		always: out.QuoteFields == QuoteAlways,
 	}
+	for _, s := range []string{cw.field, cw.record, cw.quote, cw.escape, "\r", "\n"} {
+		cw.special[s[0]] = true
+	}
+	return cw
+}
+
+// writeBytes is writeField for a field read from the input; a field that
+// needs no quotes is copied without conversion.
+func (w *csvWriter) writeBytes(b []byte) {
+	if w.always || w.bytesMayNeedQuotes(b) {
+		w.writeField(string(b))
+		return
+	}
+	if w.started {
+		w.put(w.field)
+	}
+	w.started = true
+	n, err := w.bw.Write(b)
+	w.n += int64(n)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *csvWriter) bytesMayNeedQuotes(b []byte) bool {
+	for _, c := range b {
+		if w.special[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // writeField appends one field to the current record.
@@ -73,6 +105,14 @@ func (w *csvWriter) nextSpecial(s string) int {
 }
 
 func (w *csvWriter) needsQuotes(s string) bool {
+	i := 0
+	for i < len(s) && !w.special[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return false
+	}
+	s = s[i:]
 	return strings.Contains(s, w.field) || strings.Contains(s, w.record) ||
 		strings.Contains(s, w.quote) || strings.Contains(s, w.escape) ||
 		strings.ContainsAny(s, "\r\n")

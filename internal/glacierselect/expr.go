@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"time"
+	"unicode/utf8"
 )
 
 // row is the record an expression is evaluated against. bind maps a header
@@ -350,11 +351,28 @@ func (e call) eval(r *row) (Value, error) {
 }
 
 type like struct {
-	e, pattern, escape expr // escape may be nil
+	e, pattern, escape expr      // escape may be nil
+	pre                []likeTok // the pattern, compiled once when it and escape are literals
+}
+
+// likeTok is one pattern character; any is % or _ when not escaped.
+type likeTok struct {
+	r       rune
+	literal bool
 }
 
 func (e like) eval(r *row) (Value, error) {
-	v, p, err := eval2(r, e.e, e.pattern)
+	v, err := e.e.eval(r)
+	if err != nil {
+		return Value{}, err
+	}
+	if e.pre != nil {
+		if v.isNull() {
+			return nullValue(), nil
+		}
+		return boolValue(likeMatch(v.format(), e.pre)), nil
+	}
+	p, err := e.pattern.eval(r)
 	if err != nil {
 		return Value{}, err
 	}
@@ -367,47 +385,49 @@ func (e like) eval(r *row) (Value, error) {
 	if v.isNull() || p.isNull() || esc.isNull() {
 		return nullValue(), nil
 	}
-	escRunes := []rune(esc.format())
-	if len(escRunes) > 1 {
-		return Value{}, errors.New("LIKE ESCAPE needs a single character")
+	toks, err := compileLike(p.format(), esc.format())
+	if err != nil {
+		return Value{}, err
 	}
-	var escR rune = -1
-	if len(escRunes) == 1 {
-		escR = escRunes[0]
-	}
-	return boolValue(likeMatch(v.format(), p.format(), escR)), nil
+	return boolValue(likeMatch(v.format(), toks)), nil
 }
 
-// likeMatch matches s against a LIKE pattern: % any run, _ one character,
-// esc makes the next pattern character literal.
-func likeMatch(s, pattern string, esc rune) bool {
-	type tok struct {
-		r       rune
-		literal bool
+// compileLike splits a LIKE pattern into tokens: % any run, _ one
+// character, esc makes the next pattern character literal.
+func compileLike(pattern, esc string) ([]likeTok, error) {
+	escR := []rune(esc)
+	if len(escR) > 1 {
+		return nil, errors.New("LIKE ESCAPE needs a single character")
 	}
-	var pt []tok
 	pr := []rune(pattern)
+	toks := make([]likeTok, 0, len(pr)+1)
 	for i := 0; i < len(pr); i++ {
-		if pr[i] == esc && i+1 < len(pr) {
+		if len(escR) == 1 && pr[i] == escR[0] && i+1 < len(pr) {
 			i++
-			pt = append(pt, tok{pr[i], true})
+			toks = append(toks, likeTok{pr[i], true})
 			continue
 		}
-		pt = append(pt, tok{pr[i], false})
+		toks = append(toks, likeTok{pr[i], pr[i] != '%' && pr[i] != '_'})
 	}
-	sr := []rune(s)
+	return toks, nil
+}
+
+// likeMatch matches s against compiled tokens, backtracking to the last %.
+func likeMatch(s string, pt []likeTok) bool {
 	si, pi, star, mark := 0, 0, -1, 0
-	for si < len(sr) {
+	for si < len(s) {
+		c, size := utf8.DecodeRuneInString(s[si:])
 		switch {
 		case pi < len(pt) && !pt[pi].literal && pt[pi].r == '%':
 			star, mark = pi, si
 			pi++
-		case pi < len(pt) && (pt[pi].r == sr[si] || !pt[pi].literal && pt[pi].r == '_'):
-			si++
+		case pi < len(pt) && (pt[pi].literal && pt[pi].r == c || !pt[pi].literal && pt[pi].r == '_'):
+			si += size
 			pi++
 		case star >= 0:
 			pi = star + 1
-			mark++
+			_, msize := utf8.DecodeRuneInString(s[mark:])
+			mark += msize
 			si = mark
 		default:
 			return false

@@ -157,7 +157,7 @@ func (q *Query) emit(r *row, wr *csvWriter, vals []string) (bool, error) {
 	}
 	if q.prog.star {
 		for _, f := range r.fields {
-			wr.writeField(string(f))
+			wr.writeBytes(f)
 		}
 		wr.endRecord()
 		return true, nil
