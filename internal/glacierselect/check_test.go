@@ -1,6 +1,9 @@
 package glacierselect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCompileRefuses(t *testing.T) {
 	use := CSVInput{FileHeaderInfo: HeaderUse}
@@ -42,6 +45,8 @@ func TestCompileRefuses(t *testing.T) {
 		{"SELECT * FROM ARCHIVE a JOIN ARCHIVE b", none, "syntax error"},
 		{"SELECT * FROM (SELECT * FROM ARCHIVE)", none, "syntax error"},
 		{"DELETE FROM ARCHIVE", none, "syntax error"},
+		{"SELECT " + strings.Repeat("(", 101) + "1" + strings.Repeat(")", 101) + " FROM ARCHIVE", none, "nest deeper than 100"},
+		{"SELECT * FROM ARCHIVE WHERE _1 LIKE 'a' ESCAPE 'xy'", none, "single character"},
 		{"SELECT * FROM ARCHIVE; SELECT * FROM ARCHIVE", none, "syntax error"},
 	}
 	for _, c := range cases {
@@ -67,6 +72,7 @@ func TestCompileAccepts(t *testing.T) {
 		{"SELECT _1 FROM ARCHIVE", use},
 		{"SELECT name, \"Age\" FROM ARCHIVE a WHERE a.city = 'x'", use},
 		{"SELECT s.\"count\" FROM ARCHIVE s", use},
+		{"SELECT " + strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100) + " FROM ARCHIVE WHERE _1 = '((('", CSVInput{}},
 		{"SELECT DATE_ADD(YEAR, 1, `2010T`), DATE_DIFF(day, `2010T`, `2011T`), UTCNOW() FROM ARCHIVE", CSVInput{}},
 	} {
 		if _, err := Compile(Params{ExpressionType: "SQL", Expression: c.sql, Input: c.in}); err != nil {

@@ -138,7 +138,7 @@ func toString(t time.Time, pattern string) (string, error) {
 }
 
 func formatField(b *strings.Builder, t time.Time, c byte, n int) error {
-	pad := func(v int) { b.WriteString(fmt.Sprintf("%0*d", n, v)) }
+	pad := func(v int) { fmt.Fprintf(b, "%0*d", n, v) }
 	switch c {
 	case 'y':
 		if n == 2 {

@@ -137,7 +137,11 @@ func castTo(v Value, to string) (Value, error) {
 		return tsValue(t), nil
 	}
 	if v.k == kBool {
-		v = intValue(map[bool]int64{false: 0, true: 1}[v.b])
+		var n int64
+		if v.b {
+			n = 1
+		}
+		v = intValue(n)
 	}
 	n, ok := v.number()
 	if !ok {

@@ -204,6 +204,9 @@ func newSQLParser() *participle.Parser[statement] {
 
 // parseSQL parses one statement; syntax errors become *InvalidError.
 func parseSQL(p *participle.Parser[statement], sql string) (*statement, error) {
+	if err := checkNesting(sql); err != nil {
+		return nil, err
+	}
 	st, err := p.ParseString("", sql)
 	if err != nil {
 		var perr participle.Error
@@ -215,4 +218,33 @@ func parseSQL(p *participle.Parser[statement], sql string) (*statement, error) {
 		return nil, invalidf("Invalid SQL expression: %v", err)
 	}
 	return st, nil
+}
+
+// maxNesting bounds parentheses, so that a 128,000-character expression
+// cannot make the recursive-descent parser recurse without end.
+const maxNesting = 100
+
+// checkNesting refuses sql whose parentheses (outside literals and quoted
+// names) nest deeper than maxNesting.
+func checkNesting(sql string) error {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(sql); i++ {
+		c := sql[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+		case c == '(':
+			if depth++; depth > maxNesting {
+				return invalidf("Invalid SQL expression: parentheses nest deeper than %d", maxNesting)
+			}
+		case c == ')':
+			depth--
+		}
+	}
+	return nil
 }

@@ -186,10 +186,3 @@ func (v Value) truth() int {
 	}
 	return -1
 }
-
-func truthValue(t int) Value {
-	if t < 0 {
-		return nullValue()
-	}
-	return boolValue(t == 1)
-}
