@@ -19,6 +19,8 @@ type csvWriter struct {
 	n                            int64     // bytes written
 	err                          error     // the first write error
 	special                      [256]bool // bytes that may begin something needing quotes
+	splitter                     Splitter  // nil: one output
+	lastSplit                    int64     // n at the last split
 }
 
 func newCSVWriter(w io.Writer, out CSVOutput) *csvWriter {
@@ -137,4 +139,17 @@ func (w *csvWriter) flush() error {
 		return w.err
 	}
 	return w.bw.Flush()
+}
+
+// maybeSplit splits the output if it is a Splitter and the part is full;
+// call it only between records.
+func (w *csvWriter) maybeSplit() error {
+	if w.splitter == nil || w.n-w.lastSplit < w.splitter.SplitSize() {
+		return nil
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	w.lastSplit = w.n
+	return w.splitter.Split()
 }

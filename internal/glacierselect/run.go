@@ -86,13 +86,27 @@ type Stats struct {
 	RecordsReturned int64 // records written
 }
 
+// Splitter is an optional interface of Run's out, for output stored as
+// several objects (results/ of a select job). Once a record has ended and at
+// least SplitSize bytes were written since the last split, Run flushes and
+// calls Split: a record never straddles two objects. What follows the last
+// Split (possibly nothing) is the last object; the caller closes it.
+type Splitter interface {
+	SplitSize() int64
+	Split() error
+}
+
 // Run evaluates the query over the CSV read from in and writes the selected
 // records to out, holding one record at a time. now is UTCNOW's answer. A
 // record that cannot be read or evaluated stops the run with a
-// *RecordError; out then holds the records before it.
+// *RecordError; out then holds the records before it. If out is a Splitter,
+// it is split between records.
 func (q *Query) Run(ctx context.Context, in io.Reader, out io.Writer, now time.Time) (Stats, error) {
 	rd := newCSVReader(in, q.params.Input)
 	wr := newCSVWriter(out, q.params.Output)
+	if sp, ok := out.(Splitter); ok && sp.SplitSize() > 0 {
+		wr.splitter = sp
+	}
 	var st Stats
 	err := q.run(ctx, rd, wr, now, &st)
 	if ferr := wr.flush(); err == nil {
@@ -143,6 +157,9 @@ func (q *Query) run(ctx context.Context, rd *csvReader, wr *csvWriter, now time.
 		}
 		if ok {
 			st.RecordsReturned++
+			if err := wr.maybeSplit(); err != nil {
+				return err
+			}
 		}
 	}
 }

@@ -189,3 +189,55 @@ func TestMemoryFlat(t *testing.T) {
 		t.Fatalf("heap grew by %d bytes over a 32 MiB input", grow)
 	}
 }
+
+// parts is a Splitter that keeps each part.
+type parts struct {
+	size int64
+	done []string
+	cur  bytes.Buffer
+}
+
+func (p *parts) Write(b []byte) (int, error) { return p.cur.Write(b) }
+func (p *parts) SplitSize() int64            { return p.size }
+func (p *parts) Split() error {
+	p.done = append(p.done, p.cur.String())
+	p.cur.Reset()
+	return nil
+}
+
+func TestRunSplitsBetweenRecords(t *testing.T) {
+	q, err := Compile(Params{ExpressionType: "SQL", Expression: "SELECT _1, _2 FROM ARCHIVE",
+		Output: CSVOutput{RecordDelimiter: ";"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input strings.Builder
+	for i := range 1000 {
+		input.WriteString(strings.Repeat("x", i%37) + ",\"a\nb\"\n")
+	}
+	p := &parts{size: 1000}
+	if _, err := q.Run(context.Background(), strings.NewReader(input.String()), p, testNow()); err != nil {
+		t.Fatal(err)
+	}
+	all := append(p.done, p.cur.String())
+	if len(all) < 10 {
+		t.Fatalf("%d parts, want at least 10", len(all))
+	}
+	var whole bytes.Buffer
+	for i, part := range all {
+		if part != "" && !strings.HasSuffix(part, ";") {
+			t.Fatalf("part %d does not end a record: %q", i, part[max(0, len(part)-20):])
+		}
+		if i < len(all)-1 && (len(part) < 1000 || len(part) > 1000+40) {
+			t.Fatalf("part %d is %d bytes, want 1000 plus at most a record", i, len(part))
+		}
+		whole.WriteString(part)
+	}
+	want, err := runSQL(t, "SELECT _1, _2 FROM ARCHIVE", CSVInput{}, CSVOutput{RecordDelimiter: ";"}, input.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.String() != want {
+		t.Fatal("the parts together differ from an unsplit run")
+	}
+}
