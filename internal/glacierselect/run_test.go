@@ -41,6 +41,16 @@ func TestFileHeaderInfoModes(t *testing.T) {
 	}
 }
 
+func TestKeywordHeaderNamesQuoted(t *testing.T) {
+	in := CSVInput{FileHeaderInfo: HeaderUse}
+	got, err := runSQL(t, `SELECT "end", "Select" FROM ARCHIVE a WHERE a."from" = 'x'`, in, CSVOutput{}, "end,Select,from\n1,2,x\n3,4,y\n")
+	if err != nil || got != "1,2\n" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	_, err = runSQL(t, "SELECT end FROM ARCHIVE", in, CSVOutput{}, "end\n1\n")
+	wantInvalid(t, err, "syntax error")
+}
+
 func TestCustomDialectEndToEnd(t *testing.T) {
 	in := CSVInput{FileHeaderInfo: HeaderUse, FieldDelimiter: "|", RecordDelimiter: ";", QuoteCharacter: "'",
 		QuoteEscapeCharacter: `\`, Comments: "%"}
