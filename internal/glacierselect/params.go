@@ -159,6 +159,9 @@ func validateDialect(at string, d dialect) error {
 		return invalidf("Invalid %sFieldDelimiter and RecordDelimiter: %q and %q must differ and neither may begin the other",
 			at, d.field, d.record)
 	}
+	if d.comment != "" && d.comment == d.quote {
+		return invalidf("Invalid %sComments: %q is also the QuoteCharacter", at, d.comment)
+	}
 	for _, s := range []string{d.field, d.record} {
 		if strings.Contains(s, d.quote) {
 			return invalidf("Invalid %sQuoteCharacter: %q also appears in a delimiter", at, d.quote)

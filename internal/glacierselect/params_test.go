@@ -28,6 +28,7 @@ func TestValidateRefuses(t *testing.T) {
 		{"quote in delimiter", func(p *Params) { p.Input.QuoteCharacter = "," }, "QuoteCharacter"},
 		{"escape in delimiter", func(p *Params) { p.Output.QuoteEscapeCharacter = "," }, "QuoteEscapeCharacter"},
 		{"comment begins delimiter", func(p *Params) { p.Input.Comments = "," }, "Comments"},
+		{"comment is quote", func(p *Params) { p.Input.Comments = `"` }, "also the QuoteCharacter"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -264,5 +265,39 @@ func TestRunSplitsBetweenRecords(t *testing.T) {
 	}
 	if whole.String() != want {
 		t.Fatal("the parts together differ from an unsplit run")
+	}
+}
+
+// TestConcurrentUse shares one Parser and one Query between goroutines (run
+// with -race).
+func TestConcurrentUse(t *testing.T) {
+	ps := NewParser()
+	q, err := ps.Compile(Params{ExpressionType: "SQL", Expression: "SELECT _2 FROM ARCHIVE WHERE _1 LIKE 'a%'"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			if _, err := ps.Compile(Params{ExpressionType: "SQL", Expression: "SELECT _1 FROM OBJECT WHERE _2 = 'x'"}); err != nil {
+				errs <- err
+				return
+			}
+			var b bytes.Buffer
+			if _, err := q.Run(context.Background(), strings.NewReader("ab,1\nb,2\naa,3\n"), &b, testNow()); err != nil {
+				errs <- err
+				return
+			}
+			if b.String() != "1\n3\n" {
+				errs <- errors.New("goroutine " + strconv.Itoa(i) + " got " + b.String())
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
