@@ -41,10 +41,16 @@ func compileStatement(st *statement) (*program, error) {
 	}
 	c := &compiler{qualifier: table, slots: map[nameRef]int{}}
 	if st.Alias != nil {
+		if isReserved(*st.Alias) {
+			return nil, sqlErr("%s is a reserved keyword and cannot be an alias", *st.Alias)
+		}
 		c.qualifier = strings.ToUpper(*st.Alias)
 	}
 	p := &program{star: st.Star}
 	for _, it := range st.Items {
+		if it.Alias != nil && isReserved(*it.Alias) {
+			return nil, sqlErr("%s is a reserved keyword: double-quote it to use it as an alias", *it.Alias)
+		}
 		e, err := c.or(it.Expr)
 		if err != nil {
 			return nil, err
@@ -258,6 +264,9 @@ func (c *compiler) column(r *columnRef) (expr, error) {
 		}
 		c.ordinals = true
 		return column{ordinal: n - 1}, nil
+	}
+	if id.Plain != nil && isReserved(*id.Plain) {
+		return nil, sqlErr("%s is a reserved keyword: double-quote it (\"%s\") to use it as a column name", *id.Plain, *id.Plain)
 	}
 	ref := nameRef{name: id.text(), quoted: id.Quoted != nil}
 	if c.firstName == "" {
