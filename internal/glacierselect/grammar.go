@@ -2,6 +2,7 @@ package glacierselect
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -213,7 +214,7 @@ func parseSQL(p *participle.Parser[statement], sql string) (*statement, error) {
 		if errors.As(err, &perr) {
 			pos := perr.Position()
 			return nil, invalidf("Invalid SQL expression: syntax error at line %d, column %d: %s",
-				pos.Line, pos.Column, perr.Message())
+				pos.Line, pos.Column, syntaxMessage(perr.Message()))
 		}
 		return nil, invalidf("Invalid SQL expression: %v", err)
 	}
@@ -247,4 +248,25 @@ func checkNesting(sql string) error {
 		}
 	}
 	return nil
+}
+
+// syntaxMessage is participle's message with grammar names in words and a
+// long "expected" list (a whole clause) left out.
+func syntaxMessage(msg string) string {
+	msg = grammarNames().Replace(msg)
+	if i := strings.Index(msg, " (expected "); i >= 0 && len(msg)-i > 60 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// grammarNames rewrites the syntax-tree type names that participle puts in
+// its messages ("expected OrExpr") into words a caller knows.
+func grammarNames() *strings.Replacer {
+	expr := "an expression"
+	return strings.NewReplacer(
+		"SelectItem", "a select item", "OrExpr", expr, "AndExpr", expr, "NotExpr", expr,
+		"Predicate", expr, "Additive", expr, "Multiplicative", expr, "Unary", expr,
+		"Primary", expr, "ColumnRef", "a column", "Ident", "a name",
+	)
 }

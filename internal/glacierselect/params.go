@@ -104,18 +104,20 @@ func (p Params) Validate() error {
 	if n.ExpressionType != "SQL" {
 		return invalidf("Invalid SelectParameters.ExpressionType: %q. Valid values are: SQL", p.ExpressionType)
 	}
-	if err := n.Input.validate(); err != nil {
+	if err := n.Input.validate(p.Input.FileHeaderInfo); err != nil {
 		return err
 	}
-	return n.Output.validate()
+	return n.Output.validate(p.Output.QuoteFields)
 }
 
-func (in CSVInput) validate() error {
+// validate checks normalized input serialization; given is FileHeaderInfo
+// as the caller wrote it, for the message.
+func (in CSVInput) validate(given FileHeaderInfo) error {
 	const at = "SelectParameters.InputSerialization.csv."
 	switch in.FileHeaderInfo {
 	case HeaderUse, HeaderIgnore, HeaderNone:
 	default:
-		return invalidf("Invalid %sFileHeaderInfo: %q. Valid values are: USE, IGNORE, NONE", at, in.FileHeaderInfo)
+		return invalidf("Invalid %sFileHeaderInfo: %q. Valid values are: USE, IGNORE, NONE", at, given)
 	}
 	if in.Comments != "" && utf8.RuneCountInString(in.Comments) != 1 {
 		return invalidf("Invalid %sComments: %q. It must be a single character", at, in.Comments)
@@ -126,12 +128,14 @@ func (in CSVInput) validate() error {
 	})
 }
 
-func (out CSVOutput) validate() error {
+// validate checks normalized output serialization; given is QuoteFields as
+// the caller wrote it, for the message.
+func (out CSVOutput) validate(given QuoteFields) error {
 	const at = "SelectParameters.OutputSerialization.csv."
 	switch out.QuoteFields {
 	case QuoteAlways, QuoteAsNeeded:
 	default:
-		return invalidf("Invalid %sQuoteFields: %q. Valid values are: ALWAYS, ASNEEDED", at, out.QuoteFields)
+		return invalidf("Invalid %sQuoteFields: %q. Valid values are: ALWAYS, ASNEEDED", at, given)
 	}
 	return validateDialect(at, dialect{
 		field: out.FieldDelimiter, record: out.RecordDelimiter,

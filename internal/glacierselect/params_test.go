@@ -16,7 +16,7 @@ func TestValidateRefuses(t *testing.T) {
 		{"long expression", func(p *Params) { p.Expression = "SELECT * FROM ARCHIVE " + strings.Repeat(" ", MaxExpressionLength) }, "longer than 128000"},
 		{"expression type", func(p *Params) { p.ExpressionType = "JSON" }, "ExpressionType"},
 		{"no expression type", func(p *Params) { p.ExpressionType = "" }, "ExpressionType"},
-		{"header info", func(p *Params) { p.Input.FileHeaderInfo = "FIRST" }, "FileHeaderInfo"},
+		{"header info", func(p *Params) { p.Input.FileHeaderInfo = "first" }, `FileHeaderInfo: "first"`},
 		{"quote fields", func(p *Params) { p.Output.QuoteFields = "NEVER" }, "QuoteFields"},
 		{"two-char comment", func(p *Params) { p.Input.Comments = "//" }, "Comments"},
 		{"two-char quote", func(p *Params) { p.Input.QuoteCharacter = "''" }, "InputSerialization.csv.QuoteCharacter"},
