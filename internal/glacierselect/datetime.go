@@ -200,12 +200,12 @@ func writeOffset(b *strings.Builder, t time.Time, zForUTC bool, n int) {
 	}
 	b.WriteByte(sign)
 	fmt.Fprintf(b, "%02d", off/3600)
-	switch {
-	case n == 1:
+	switch n {
+	case 1:
 		if m := off % 3600 / 60; m != 0 {
 			fmt.Fprintf(b, "%02d", m)
 		}
-	case n == 2 || n == 4:
+	case 2, 4:
 		fmt.Fprintf(b, "%02d", off%3600/60)
 	default:
 		fmt.Fprintf(b, ":%02d", off%3600/60)
