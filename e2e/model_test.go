@@ -1,0 +1,231 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/glacierd/glacierd/internal/app"
+)
+
+// pendingFixes lists variants ("Operation/variant") whose expected
+// behaviour is being implemented on another branch, with the reason; the
+// suite skips them while they are listed. Empty it as the fixes merge.
+var pendingFixes = map[string]string{
+	"ListMultipartUploads/marker never issued":                               "server bug: an arbitrary marker is read as an upload ID to page after (fixed in the next commit)",
+	"UploadArchive/tree hash mismatch":                                       "fix 2: hex tree hash of the wrong length is compared (Checksum mismatch), not refused as invalid (another branch)",
+	"UploadMultipartPart/tree hash mismatch":                                 "fix 2: hex tree hash of the wrong length is compared (Checksum mismatch), not refused as invalid (another branch)",
+	"CompleteMultipartUpload/tree hash mismatch":                             "fix 2: hex tree hash of the wrong length is compared (Checksum mismatch), not refused as invalid (another branch)",
+	"CompleteVaultLock/same lock ID once Locked (idempotent)":                "fix 1: CompleteVaultLock idempotent once Locked (another branch)",
+	"UploadArchive/declared Content-Length over 4 GiB":                       "fix 3: declared Content-Length over the limit refused from the headers (another branch)",
+	"UploadMultipartPart/declared Content-Length differs from Content-Range": "fix 3: declared Content-Length over the limit refused from the headers (another branch)",
+	"SetVaultAccessPolicy/declared Content-Length over the document limit":   "fix 3: declared Content-Length over the limit refused from the headers (another branch)",
+}
+
+// modelWorkers is how many operations run at once.
+const modelWorkers = 4
+
+// TestModel is the model-driven conformance suite: for each of the
+// model's operations it sends every generated variant as raw signed HTTP
+// and asserts the exact answer and, for errors, that the stored state is
+// unchanged; valid variants are sent through aws-sdk-go-v2 as well.
+func TestModel(t *testing.T) {
+	began := time.Now()
+	m := loadModel(t)
+	for name := range opSpecs {
+		if m.Ops[name] == nil {
+			t.Errorf("opSpecs has %s, which the model does not", name)
+		}
+	}
+	rep := modelReport{}
+	// Operations run on servers of their own, a few at a time: most of a
+	// variant's time is waiting on the stores.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, modelWorkers)
+	for _, name := range m.names() {
+		op := m.Ops[name]
+		spec, ok := opSpecs[name]
+		if !ok {
+			t.Errorf("no opSpec for the model's %s", name)
+			continue
+		}
+		c := rep.op(name)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			t.Run(name, func(t *testing.T) { runOp(t, m, op, spec, c) })
+		}()
+	}
+	wg.Wait()
+	rep.print(t, time.Since(began))
+}
+
+// runOp runs op's variants: errors on one shared server and fixture,
+// valid ones each on fresh fixtures of that server, and those that need a
+// prepared state each on a server of their own.
+func runOp(t *testing.T, m *svcModel, op *modelOp, spec opSpec, c *opCount) {
+	e := start(t)
+	fx := e.newFixture(0, spec.needs)
+	before := e.modelSnapshot()
+	slot := 1
+	vs := variants(op)
+	// Errors first, while the shared fixture is as built.
+	sort.SliceStable(vs, func(i, j int) bool { return !vs[i].want.ok() && vs[j].want.ok() })
+	for _, v := range vs {
+		c.run(t, op.Name+"/"+v.name, func(st *testing.T) {
+			switch {
+			case v.setup != nil || v.config != nil:
+				runIsolated(st, m, op, spec, v)
+			case v.want.ok():
+				defer e.use(st)()
+				a := e.send(op, build(spec, e.newFixture(slot, spec.needs), v))
+				checkAnswer(st, m, op, v.want, a)
+				if err := e.sendSDK(op, build(spec, e.newFixture(slot+1, spec.needs), v)); err != nil {
+					st.Errorf("through aws-sdk-go-v2: %v", err)
+				}
+				slot += 2
+			default:
+				defer e.use(st)()
+				checkAnswer(st, m, op, v.want, e.send(op, build(spec, fx, v)))
+				after := e.modelSnapshot()
+				if d := before.diff(after); len(d) > 0 {
+					st.Errorf("stored state changed:\n%s", strings.Join(d, "\n"))
+					before = after
+				}
+			}
+		})
+	}
+}
+
+// runIsolated runs a variant that needs a prepared state on a server of its own.
+func runIsolated(t *testing.T, m *svcModel, op *modelOp, spec opSpec, v variant) {
+	var cfg []func(*app.Config)
+	if v.config != nil {
+		cfg = append(cfg, v.config)
+	}
+	e := start(t, cfg...)
+	fx := e.newFixture(0, spec.needs)
+	v.setup(e, fx)
+	before := e.modelSnapshot()
+	checkAnswer(t, m, op, v.want, e.send(op, build(spec, fx, v)))
+	if !v.want.ok() {
+		if d := before.diff(e.modelSnapshot()); len(d) > 0 {
+			t.Errorf("stored state changed:\n%s", strings.Join(d, "\n"))
+		}
+	}
+}
+
+// use points e's helpers at a subtest and returns the undo.
+func (e *env) use(t *testing.T) func() {
+	prev := e.t
+	e.t = t
+	return func() { e.t = prev }
+}
+
+// build makes the variant's request on fx.
+func build(spec opSpec, fx *fixture, v variant) modelReq {
+	r := spec.base(fx).clone()
+	if v.mutate != nil {
+		v.mutate(fx, &r)
+	}
+	return r
+}
+
+// checkAnswer asserts the exact answer: the success status, or the error's
+// status (from the model's error shape), code, type "Client", the
+// X-Amzn-ErrorType header and the start of the message.
+func checkAnswer(t *testing.T, m *svcModel, op *modelOp, w want, a answer) {
+	t.Helper()
+	if w.ok() {
+		status := w.status
+		if status == 0 {
+			status = op.Status
+		}
+		if a.status != status {
+			t.Errorf("got %s %s, want %d", a, a.body, status)
+		}
+		return
+	}
+	status, declared := m.Errors[w.code]
+	if !declared {
+		status = undeclaredStatus[w.code]
+	}
+	if a.status != status || a.code != w.code || a.typ != "Client" || a.errorTypeHeader != w.code || a.malformedErrorDoc {
+		t.Errorf("got %s (X-Amzn-ErrorType %q) %s, want %d %s/Client", a, a.errorTypeHeader, a.body, status, w.code)
+	}
+	if w.msg != "" && !strings.HasPrefix(a.msg, w.msg) {
+		t.Errorf("message %q does not start with %q", a.msg, w.msg)
+	}
+}
+
+// modelReport counts variants per operation.
+type modelReport map[string]*opCount
+
+type opCount struct{ passed, failed, skipped int }
+
+func (r modelReport) op(name string) *opCount {
+	if r[name] == nil {
+		r[name] = &opCount{}
+	}
+	return r[name]
+}
+
+// run runs one variant as a subtest named after it, skipping pending ones.
+func (c *opCount) run(t *testing.T, full string, f func(*testing.T)) {
+	_, name, _ := strings.Cut(full, "/")
+	t.Run(name, func(st *testing.T) {
+		defer func() {
+			switch {
+			case st.Skipped():
+				c.skipped++
+			case st.Failed():
+				c.failed++
+			default:
+				c.passed++
+			}
+		}()
+		if why, ok := pendingFixes[full]; ok {
+			st.Skip("pending: " + why)
+		}
+		f(st)
+	})
+}
+
+// print logs the counts and writes them to $GLACIERD_MODEL_REPORT if set
+// (scripts/test prints that file).
+func (r modelReport) print(t *testing.T, took time.Duration) {
+	var b strings.Builder
+	var names []string
+	for n := range r {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var tot opCount
+	for _, n := range names {
+		c := r[n]
+		fmt.Fprintf(&b, "  %-28s %3d variants: %3d passed, %d failed, %d pending\n", n, c.passed+c.failed+c.skipped, c.passed, c.failed, c.skipped)
+		tot.passed, tot.failed, tot.skipped = tot.passed+c.passed, tot.failed+c.failed, tot.skipped+c.skipped
+	}
+	backend := os.Getenv(backendEnv)
+	if backend == "" {
+		backend = "embedded"
+	}
+	fmt.Fprintf(&b, "model conformance (%s): %d operations, %d variants: %d passed, %d failed, %d pending; %s\n",
+		backend, len(names), tot.passed+tot.failed+tot.skipped, tot.passed, tot.failed, tot.skipped, took.Round(time.Second/10))
+	t.Log("\n" + b.String())
+	if p := os.Getenv("GLACIERD_MODEL_REPORT"); p != "" {
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString(b.String()); err != nil {
+			t.Error(err)
+		}
+	}
+}
