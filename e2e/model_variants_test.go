@@ -132,6 +132,13 @@ func drivenByModel(op *modelOp) []variant {
 				want: fail("ResourceNotFoundException", "The job ID was not found: "+unknownJob)})
 		}
 	}
+	for _, m := range op.Members {
+		if m.Location == "" && m.Type != "blob" {
+			vs = append(vs, variant{name: "body not JSON", mutate: func(_ *fixture, r *modelReq) { r.doc, r.blob = nil, []byte(`{"`+m.Name+`":`) },
+				want: fail("SerializationException")})
+			break
+		}
+	}
 	vs = append(vs,
 		variant{name: "another account", mutate: set("uri:accountId", foreignAcct), want: fail("AccessDeniedException")},
 		variant{name: "malformed account", mutate: set("uri:accountId", "abcmnoxyz"), want: fail("UnrecognizedClientException")},
