@@ -147,6 +147,11 @@ var driven = map[string][]variant{
 	"UploadMultipartPart":     append(badHashes(), variant{name: "completed upload", setup: uploadCompleted, want: fail("ResourceNotFoundException")}, variant{name: "declared Content-Length differs from Content-Range", mutate: func(_ *fixture, r *modelReq) { r.declared = 2 * fxPartSize }, want: fail(invalidParam)}),
 	"CompleteMultipartUpload": badHashes(),
 	"UploadArchive": append(badHashes(),
+		variant{name: "1-byte archive (at the lower bound)", mutate: func(_ *fixture, r *modelReq) {
+			r.blob = []byte("x")
+			r.set("header:x-amz-sha256-tree-hash", treeHex([]byte("x")))
+		},
+			want: want{}},
 		variant{name: "empty body", mutate: func(_ *fixture, r *modelReq) { r.blob = nil; r.set("header:x-amz-sha256-tree-hash", treeHex(nil)) },
 			want: fail(invalidParam, "Invalid Content-Length: 0")},
 		variant{name: "declared Content-Length over 4 GiB", mutate: func(_ *fixture, r *modelReq) { r.declared = 4<<30 + 1 }, want: fail(invalidParam)},
@@ -172,7 +177,7 @@ var driven = map[string][]variant{
 		{name: "key with #", mutate: set("body:Tags", map[string]any{"team#1": "x"}), want: fail(invalidParam)},
 	},
 	"ListJobs": {
-		{name: "limit 51 is served as 50", mutate: set("query:limit", "51"), want: want{}},
+		{name: "limit 51 (above the maximum) accepted", mutate: set("query:limit", "51"), want: want{}},
 		{name: "marker never issued", mutate: set("query:marker", "not-a-marker"), want: fail(invalidParam, "Invalid marker: ")},
 	},
 	"RemoveTagsFromVault":  {{name: "no TagKeys (no-op)", mutate: unset("body:TagKeys"), want: want{}}},

@@ -24,11 +24,8 @@ var undeclaredStatus = map[string]int{
 
 // missingLabel is the answer to a request whose required URI label is
 // empty. Decision: the path then names no operation, 404
-// UnknownOperationException; a path that is another operation's is that
-// operation's answer.
-func missingLabel(op *modelOp, m modelMember) want {
-	return fail("UnknownOperationException", "Unknown operation: ")
-}
+// UnknownOperationException.
+var missingLabel = fail("UnknownOperationException", "Unknown operation: ")
 
 // docRequired lists, per operation, the members the developer guide
 // requires that the model does not mark required. Each is sent missing.
@@ -46,10 +43,8 @@ var docRequired = map[string][]string{
 	"RemoveTagsFromVault":     {"query:operation"},
 }
 
-// missingWant is the answer to a request missing a documented member.
-func missingWant(op, key string) want {
-	return fail("MissingParameterValueException", "Required parameter missing: ")
-}
+// missingMember is the answer to a request missing a documented member.
+var missingMember = fail("MissingParameterValueException", "Required parameter missing: ")
 
 // enumFact is a member whose values are a fixed set.
 type enumFact struct {

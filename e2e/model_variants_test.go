@@ -59,7 +59,7 @@ func variants(op *modelOp) []variant {
 	// no operation.
 	for _, m := range op.Members {
 		if m.Required && m.Location == "uri" {
-			vs = append(vs, variant{name: "missing " + m.Name, mutate: set("uri:"+m.Wire, ""), want: missingLabel(op, m)})
+			vs = append(vs, variant{name: "missing " + m.Name, mutate: set("uri:"+m.Wire, ""), want: missingLabel})
 		}
 	}
 	vs = append(vs, variant{name: "missing x-amz-glacier-version", mutate: set("header:X-Amz-Glacier-Version", ""),
@@ -69,7 +69,7 @@ func variants(op *modelOp) []variant {
 		if strings.HasPrefix(key, "body:") {
 			mutate = unset(key)
 		}
-		vs = append(vs, variant{name: "missing " + key, mutate: mutate, want: missingWant(op.Name, key)})
+		vs = append(vs, variant{name: "missing " + key, mutate: mutate, want: missingMember})
 	}
 	for _, ef := range enums[op.Name] {
 		for _, val := range ef.values {
