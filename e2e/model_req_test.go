@@ -188,6 +188,7 @@ func (e *env) send(op *modelOp, r modelReq) answer {
 	if r.declared > 0 {
 		ph = "UNSIGNED-PAYLOAD"
 		req.Header.Set("X-Amz-Content-Sha256", ph)
+		req.ContentLength = r.declared // signed as sent
 	}
 	creds := aws.Credentials{AccessKeyID: testKey, SecretAccessKey: testSecret}
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, ph, "glacier", testRegion, time.Now()); err != nil {
