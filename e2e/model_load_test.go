@@ -16,7 +16,8 @@ const modelFile = "testdata/glacier-2012-06-01.service-2.json"
 // svcModel is the part of the service model the conformance suite reads.
 type svcModel struct {
 	Ops    map[string]*modelOp
-	Errors map[string]int // error shape → HTTP status the model declares
+	Errors map[string]int      // error shape → HTTP status the model declares
+	Enums  map[string][]string // enum shape → its values
 }
 
 // modelOp is one operation: its route, its input members and its errors.
@@ -78,6 +79,7 @@ func loadModel(t *testing.T) *svcModel {
 			Required []string       `json:"required"`
 			Members  map[string]ref `json:"members"`
 			Payload  string         `json:"payload"`
+			Enum     []string       `json:"enum"`
 			Error    *struct {
 				HTTPStatusCode int `json:"httpStatusCode"`
 			} `json:"error"`
@@ -86,8 +88,11 @@ func loadModel(t *testing.T) *svcModel {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatalf("%s: %v", modelFile, err)
 	}
-	m := &svcModel{Ops: map[string]*modelOp{}, Errors: map[string]int{}}
+	m := &svcModel{Ops: map[string]*modelOp{}, Errors: map[string]int{}, Enums: map[string][]string{}}
 	for name, s := range raw.Shapes {
+		if len(s.Enum) > 0 {
+			m.Enums[name] = s.Enum
+		}
 		if s.Error != nil {
 			m.Errors[name] = s.Error.HTTPStatusCode
 		}

@@ -40,6 +40,11 @@ func TestModel(t *testing.T) {
 			t.Errorf("opSpecs has %s, which the model does not", name)
 		}
 	}
+	// The one input enum the model spells out (ListJobs' statuscode is a
+	// plain string there, but takes the StatusCode shape's values).
+	if got, want := enums["ListJobs"][0].values, m.Enums["StatusCode"]; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("ListJobs statuscode values %v, the model's StatusCode enum %v", got, want)
+	}
 	rep := modelReport{}
 	// Operations run on servers of their own, a few at a time: most of a
 	// variant's time is waiting on the stores.
