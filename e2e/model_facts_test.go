@@ -107,6 +107,7 @@ type boundFact struct {
 	key      string
 	at, past []any
 	pastCode string
+	pastMsg  string // the start of the message, if asserted
 	adjust   func(r *modelReq)
 }
 
@@ -174,7 +175,8 @@ var bounds = map[string][]boundFact{
 	"SetDataRetrievalPolicy": {{key: "body:Policy.Rules.0.BytesPerHour", at: []any{int64(1), int64(1<<63 - 1)}, past: []any{int64(0), int64(-1)}, pastCode: invalidParam, adjust: bytesPerHour},
 		// Decision: a number that does not fit the member's long is a body that
 		// does not decode into the operation's shapes.
-		{key: "body:Policy.Rules.0.BytesPerHour", past: []any{json.Number("9223372036854775808")}, pastCode: "SerializationException", adjust: bytesPerHour}},
+		{key: "body:Policy.Rules.0.BytesPerHour", past: []any{json.Number("9223372036854775808")}, pastCode: "SerializationException",
+			pastMsg: "The request body is not valid JSON for this operation: the value of Policy.Rules.BytesPerHour (number 9223372036854775808)", adjust: bytesPerHour}},
 	"CompleteMultipartUpload": {rangeBound("header:x-amz-archive-size", nil, []any{"0", fmt.Sprint(fxPartSize + 1), "size"})},
 	"UploadMultipartPart": {rangeBound("header:Content-Range", nil, []any{
 		fmt.Sprintf("bytes 1-%d/*", fxPartSize), fmt.Sprintf("bytes 0-%d/*", 2*fxPartSize-1), fmt.Sprintf("0-%d", fxPartSize-1)})},

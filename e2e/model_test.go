@@ -181,6 +181,9 @@ func checkAnswer(t *testing.T, m *svcModel, op *modelOp, w want, a answer) {
 	if a.status != status || a.code != w.code || a.typ != "Client" || a.errorTypeHeader != w.code || a.malformedErrorDoc {
 		t.Errorf("got %s (X-Amzn-ErrorType %q) %s, want %d %s/Client", a, a.errorTypeHeader, a.body, status, w.code)
 	}
+	if strings.Contains(a.msg, "Go struct") || strings.Contains(a.msg, "Go value") {
+		t.Errorf("message %q names the server's Go types", a.msg)
+	}
 	if w.msg != "" && !strings.HasPrefix(a.msg, w.msg) {
 		t.Errorf("message %q does not start with %q", a.msg, w.msg)
 	}

@@ -82,7 +82,7 @@ func variants(op *modelOp) []variant {
 			vs = append(vs, variant{name: fmt.Sprintf("%s at bound %s", b.key, short(v)), mutate: b.apply(v), want: want{}})
 		}
 		for _, v := range b.past {
-			vs = append(vs, variant{name: fmt.Sprintf("%s past bound %s", b.key, short(v)), mutate: b.apply(v), want: fail(b.pastCode)})
+			vs = append(vs, variant{name: fmt.Sprintf("%s past bound %s", b.key, short(v)), mutate: b.apply(v), want: fail(b.pastCode, b.pastMsg)})
 		}
 	}
 	vs = append(vs, drivenByModel(op)...)
@@ -135,7 +135,9 @@ func drivenByModel(op *modelOp) []variant {
 	for _, m := range op.Members {
 		if m.Location == "" && m.Type != "blob" {
 			vs = append(vs, variant{name: "body not JSON", mutate: func(_ *fixture, r *modelReq) { r.doc, r.blob = nil, []byte(`{"`+m.Name+`":`) },
-				want: fail("SerializationException")})
+				want: fail("SerializationException", "The request body is not valid JSON for this operation: ")})
+			vs = append(vs, variant{name: "body a JSON array", mutate: func(_ *fixture, r *modelReq) { r.doc, r.blob = nil, []byte(`[]`) },
+				want: fail("SerializationException", "The request body is not valid JSON for this operation: a JSON array is not allowed here")})
 			break
 		}
 	}
