@@ -85,6 +85,23 @@ var driven = map[string][]variant{
 		{name: "Expedited without capacity", mutate: set("body:Tier", "Expedited"), want: fail("InsufficientCapacityException"),
 			setup: func(*env, *fixture) {}, config: func(c *app.Config) { c.ExpeditedOnDemand = 0 }},
 		{name: "Description not printable ASCII", mutate: set("body:Description", "caf\u00e9"), want: fail(invalidParam)},
+		{name: "inventory StartDate after EndDate", mutate: func(fx *fixture, r *modelReq) {
+			inventoryJob(r, "")
+			r.set("body:Type", "inventory-retrieval")
+			r.set("body:InventoryRetrievalParameters", map[string]any{"StartDate": "2024-02-01T00:00:00Z", "EndDate": "2024-01-01T00:00:00Z"})
+		}, want: fail(invalidParam, "The StartDate 2024-02-01T00:00:00Z must be before the EndDate")},
+	},
+	"DescribeJob": {
+		{name: "job of another vault", mutate: func(fx *fixture, r *modelReq) { r.set("uri:vaultName", fx.empty) },
+			want: fail("ResourceNotFoundException", "The job ID was not found: ")},
+	},
+	"AbortMultipartUpload": {
+		{name: "already aborted (idempotent)", setup: func(e *env, fx *fixture) {
+			_, err := e.gl.AbortMultipartUpload(ctx, &glacier.AbortMultipartUploadInput{AccountId: aws.String("-"), VaultName: aws.String(fx.vault), UploadId: aws.String(fx.upload)})
+			if err != nil {
+				e.t.Fatalf("setup abort: %v", err)
+			}
+		}, want: want{}},
 	},
 	"GetJobOutput": {
 		{name: "job in progress", mutate: func(fx *fixture, r *modelReq) { r.set("uri:jobId", fx.pendingJob) },

@@ -44,7 +44,7 @@ var opSpecs = map[string]opSpec{
 	"DeleteVault":              {needEmpty | needArchive, func(fx *fixture) modelReq { return req(fx, "uri:vaultName", fx.empty) }},
 	"DeleteVaultAccessPolicy":  {needPolicy, func(fx *fixture) modelReq { return req(fx) }},
 	"DeleteVaultNotifications": {needNotify, func(fx *fixture) modelReq { return req(fx) }},
-	"DescribeJob":              {needJob, func(fx *fixture) modelReq { return req(fx, "uri:jobId", fx.job) }},
+	"DescribeJob":              {needJob | needEmpty, func(fx *fixture) modelReq { return req(fx, "uri:jobId", fx.job) }},
 	"DescribeVault":            {0, func(fx *fixture) modelReq { return req(fx) }},
 	"GetDataRetrievalPolicy":   {0, func(fx *fixture) modelReq { return req(fx) }},
 	"GetJobOutput":             {needJob, func(fx *fixture) modelReq { return req(fx, "uri:jobId", fx.job) }},
