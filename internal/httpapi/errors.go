@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -96,7 +97,22 @@ func decodeJSON(r *http.Request, limit int64, v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return glacier.Errorf(glacier.KindSerialization, "The request body is not valid JSON for this operation: %v", err)
+		return glacier.Errorf(glacier.KindSerialization, "The request body is not valid JSON for this operation: %s", jsonProblem(err))
 	}
 	return nil
+}
+
+// jsonProblem describes a decoding error in the request's own terms: the
+// member and the value, never our Go types.
+func jsonProblem(err error) string {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		if te.Field != "" {
+			return fmt.Sprintf("the value of %s (%s) is out of range or of the wrong type", te.Field, te.Value)
+		}
+		return fmt.Sprintf("a JSON %s is not allowed here", te.Value)
+	}
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
+	}
+	return "malformed JSON"
 }

@@ -280,6 +280,9 @@ func (s *Service) discardParts(tx glacier.Tx, uploadID string, now time.Time) er
 // ListMultipartUploads returns up to limit active uploads of the vault after
 // marker, and the marker of the next page ("" at the end).
 func (s *Service) ListMultipartUploads(ctx context.Context, c glacier.Caller, ref glacier.VaultRef, marker string, limit int) ([]glacier.Upload, string, error) {
+	if marker != "" && !wellFormedID(marker, uploadIDLen) {
+		return nil, "", glacier.Errorf(glacier.KindInvalidParameter, "Invalid marker: %s", marker)
+	}
 	var out []glacier.Upload
 	next := ""
 	err := s.meta.View(ctx, func(tx glacier.Tx) error {
