@@ -104,6 +104,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Ready:       m.ready,
 
 		TrustForwardedProto: c.TrustForwardedProto,
+		BodyPace:            httpapi.BodyPace{Idle: c.BodyIdleTimeout, MinRate: c.BodyMinRate},
 	})
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// Everything but GET /metrics goes to the API untouched (no ServeMux in
@@ -123,7 +124,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Addr = m.ln.Addr().String()
 	m.srv = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: c.ReadHeaderTimeout, // bodies are paced by the API itself (BodyPace)
+		IdleTimeout:       c.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.serveErr = make(chan error, 1)
