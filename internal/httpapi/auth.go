@@ -157,10 +157,13 @@ func (rq *request) settle(err error) error {
 	if d == nil {
 		return err
 	}
+	var readErr error
 	if !d.done {
-		_, _ = io.Copy(io.Discard, d.body)
+		_, readErr = io.Copy(io.Discard, d.body)
 	}
 	switch {
+	case !d.done && glacier.IsKind(readErr, glacier.KindRequestTimeout):
+		return readErr // the body stalled: that is the answer, whoever sent it
 	case !d.done:
 		return glacier.Errorf(glacier.KindInvalidSignature, "The request body could not be read to verify its signature")
 	case d.err != nil:
