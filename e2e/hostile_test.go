@@ -234,8 +234,11 @@ func TestDeclaredSizesRefusedFromHeaders(t *testing.T) {
 
 // TestSlowClientsAreCutOff runs 50 clients that send their headers or their
 // bodies a byte per second against a server with one-second timeouts (set
-// through the new flags' Config fields): each is answered or dropped within
-// cutOff, while a normal upload beside them completes and /healthz answers.
+// through the new flags' Config fields): headers that never end, archive
+// bodies (signature verified from the headers, or only at the body's end), a
+// body sent to /healthz, which ignores it, and policy documents. Each is
+// answered or dropped within cutOff, while a normal upload beside them
+// completes and /healthz answers.
 func TestSlowClientsAreCutOff(t *testing.T) {
 	e := start(t, func(c *app.Config) {
 		c.ReadHeaderTimeout = time.Second
@@ -246,7 +249,7 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 	e.mustCreateVault("v")
 	anyHash := strings.Repeat("cd", 32)
 	head := func(i int) []byte {
-		switch i % 4 {
+		switch i % 5 {
 		case 0: // headers a byte at a time, never ending
 			return []byte("POST /-/vaults/v/archives HTTP/1.1\r\nHost: " + e.m.Addr + "\r\nX-Amz-Glacier-Version: 2012-06-01\r\nX-Slow: ")
 		case 1: // an archive body a byte at a time
@@ -255,6 +258,8 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		case 2: // the same, its signature checkable only at the body's end
 			return headOnly{method: "POST", path: "/-/vaults/v/archives", contentLength: 1 << 20,
 				header: map[string]string{"X-Amz-Sha256-Tree-Hash": anyHash}}.bytes(t, e.m.Addr)
+		case 3: // a body nobody reads, a byte at a time
+			return []byte("GET /healthz HTTP/1.1\r\nHost: " + e.m.Addr + "\r\nContent-Length: 200\r\n\r\n")
 		default: // a policy document a byte at a time
 			return headOnly{method: "PUT", path: "/-/vaults/v/access-policy", contentLength: 200}.bytes(t, e.m.Addr)
 		}
@@ -338,7 +343,9 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 			t.Errorf("client %d: %v", o.i, o.err)
 		case o.elapsed > cutOff:
 			t.Errorf("client %d: cut off after %v, want within %v", o.i, o.elapsed, cutOff)
-		case o.status != 0 && o.status != http.StatusRequestTimeout:
+		case o.i%5 == 3 && o.status != http.StatusOK:
+			t.Errorf("client %d (healthz): answered %d, want 200", o.i, o.status)
+		case o.i%5 != 3 && o.status != 0 && o.status != http.StatusRequestTimeout:
 			t.Errorf("client %d: answered %d, want 408 or a dropped connection", o.i, o.status)
 		}
 		counts[o.status]++

@@ -111,7 +111,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	// front of it: one would redirect unclean paths before the API could
 	// answer them in Glacier's error format).
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
+		if r.URL.Path == "/metrics" && r.Method == http.MethodGet && r.ContentLength == 0 { // with a body: the API refuses it, paced
 			metrics.ServeHTTP(w, r)
 			return
 		}

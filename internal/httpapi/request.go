@@ -47,12 +47,7 @@ func (rq *request) vault() glacier.VaultRef {
 func (s *Server) operation(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		orig := r.Body
-		in := &countingReader{r: r.Body}
-		if r.ContentLength != 0 {
-			in.pace = newPacer(s.pace, w)
-		}
-		r.Body = in
+		in := s.body(w, r)
 		op := rt.op
 		if rt.opFor != nil {
 			op = rt.opFor(r)
@@ -88,7 +83,7 @@ func (s *Server) operation(rt route) http.Handler {
 					// in the request, net/http sees the body closed early and
 					// half-closes the connection gently (the client reads the
 					// answer before the close resets the connection).
-					r.Body = orig
+					r.Body = in.r
 					sw.Header().Set("Connection", "close")
 				}
 				code = writeError(sw, s.log, rq.id, err).code
@@ -177,6 +172,20 @@ func checkVersion(r *http.Request) error {
 	default:
 		return glacier.Errorf(glacier.KindInvalidParameter, "Invalid API version: %s", v)
 	}
+}
+
+// body wraps r's body, once, in a countingReader that keeps it to the
+// server's pace.
+func (s *Server) body(w http.ResponseWriter, r *http.Request) *countingReader {
+	if in, ok := r.Body.(*countingReader); ok {
+		return in
+	}
+	in := &countingReader{r: r.Body}
+	if r.ContentLength != 0 {
+		in.pace = newPacer(s.pace, w)
+	}
+	r.Body = in
+	return in
 }
 
 // countingReader counts the bytes read through it, notes the body's end,

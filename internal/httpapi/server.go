@@ -124,6 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID()
 	h.Set("x-amzn-RequestId", id)
 	h.Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
+	s.body(w, r) // every body is paced, /healthz's too
 	if p := r.URL.Path; p == "" || path.Clean(p) != strings.TrimSuffix(p, "/") && p != "/" {
 		writeError(w, s.log, id, glacier.Errorf(glacier.KindNotImplemented, "Unknown operation: %s %s", r.Method, p))
 		return
