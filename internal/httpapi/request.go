@@ -73,29 +73,7 @@ func (s *Server) operation(rt route) http.Handler {
 		}
 		code, aborted := "", false
 		if err != nil {
-			err = rq.settle(err)
-			if sw.status == 0 {
-				closing := in.unread(r.ContentLength) && r.ProtoMajor == 1
-				if closing {
-					// Answer without reading the rest, then close the
-					// connection: net/http would otherwise read up to 256 KiB
-					// of a body that may never come. With its own body back
-					// in the request, net/http sees the body closed early and
-					// half-closes the connection gently (the client reads the
-					// answer before the close resets the connection).
-					r.Body = in.r
-					sw.Header().Set("Connection", "close")
-				}
-				code = writeError(sw, s.log, rq.id, err).code
-				if closing {
-					linger(w)
-				}
-			} else {
-				// The response had begun (a streamed download); all that is
-				// left is to cut it short, which the client detects.
-				s.log.Error("response failed after it began", "request_id", rq.id, "err", err)
-				code, aborted = "Aborted", true
-			}
+			code, aborted = s.answerError(w, sw, rq, err)
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -110,6 +88,34 @@ func (s *Server) operation(rt route) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
+}
+
+// answerError answers a failed request with its error, unless the response
+// had already begun; then it can only be cut short (aborted).
+func (s *Server) answerError(w http.ResponseWriter, sw *statusWriter, rq *request, err error) (code string, aborted bool) {
+	err = rq.settle(err)
+	if sw.status != 0 {
+		// The response had begun (a streamed download); all that is left is
+		// to cut it short, which the client detects.
+		s.log.Error("response failed after it began", "request_id", rq.id, "err", err)
+		return "Aborted", true
+	}
+	r := rq.Request
+	closing := rq.in.unread(r.ContentLength) && r.ProtoMajor == 1
+	if closing {
+		// Answer without reading the rest, then close the connection:
+		// net/http would otherwise read up to 256 KiB of a body that may
+		// never come. With its own body back in the request, net/http sees
+		// the body closed early and half-closes the connection gently (the
+		// client reads the answer before the close resets the connection).
+		r.Body = rq.in.r
+		sw.Header().Set("Connection", "close")
+	}
+	code = writeError(sw, s.log, rq.id, err).code
+	if closing {
+		linger(w)
+	}
+	return code, false
 }
 
 // resolveAccount interprets the path's account: "-" is the caller's own, a
