@@ -63,6 +63,10 @@ func setHeader(name, value string) func(*glacier.Options) {
 	}
 }
 
+// zeros32 is valid hex but not a tree hash: AWS answers "Checksum mismatch:"
+// rather than "Invalid x-amz-sha256-tree-hash".
+const zeros32 = "00000000000000000000000000000000"
+
 func TestUploadArchiveErrors(t *testing.T) {
 	e := start(t)
 	e.mustCreateVault("v")
@@ -85,6 +89,9 @@ func TestUploadArchiveErrors(t *testing.T) {
 	}{
 		{"wrong tree hash", up("v", data, nil, setHeader("X-Amz-Sha256-Tree-Hash", hexOf(wrong))), "InvalidParameterValueException", "Checksum mismatch"},
 		{"malformed tree hash", up("v", data, nil, setHeader("X-Amz-Sha256-Tree-Hash", "000")), "InvalidParameterValueException", "Invalid x-amz-sha256-tree-hash: 000"},
+		// Hex of the wrong length is compared, not refused (AWS, per the JS SDKs' feature tests).
+		{"short hex tree hash", up("v", data, nil, setHeader("X-Amz-Sha256-Tree-Hash", zeros32)), "InvalidParameterValueException",
+			"Checksum mismatch: expected " + zeros32 + ", computed " + hexOf(treehash.Sum(data))},
 		{"unknown vault", up("nope", data, nil), "ResourceNotFoundException", "Vault not found for ARN"},
 		{"bad vault name", up("bad*name", data, nil), "ResourceNotFoundException", "Vault not found for ARN"},
 		{"oversize description", up("v", data, aws.String(strings.Repeat("d", 1025))), "InvalidParameterValueException", "description"},

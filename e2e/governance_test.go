@@ -200,6 +200,14 @@ func TestVaultLockRetention(t *testing.T) {
 	}
 	wantAPIError(t, abort(), "AccessDeniedException")
 	wantAPIError(t, complete("WRONGLOCKID0000000000000"), "AccessDeniedException")
+	// Completing again with the lock's own ID always succeeds and changes nothing.
+	if err := complete(lockID); err != nil {
+		t.Errorf("complete again with the same lock ID: %v", err)
+	}
+	if again, err := get(); err != nil || aws.ToString(again.State) != "Locked" || aws.ToString(again.Policy) != doc ||
+		aws.ToString(again.CreationDate) != aws.ToString(got.CreationDate) {
+		t.Errorf("after a repeated complete: %+v, %v (was %+v)", again, err, got)
+	}
 	_, err = initiate()
 	wantAPIError(t, err, "AccessDeniedException")
 	wantAPIError(t, deleteArchive(), "AccessDeniedException")

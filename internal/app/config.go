@@ -36,6 +36,16 @@ type Config struct {
 	ShutdownTimeout   time.Duration // how long SIGTERM waits for in-flight requests
 	MaxSkew           time.Duration // allowed signing clock skew
 
+	// Connection timeouts; 0 disables each. A request's headers must arrive
+	// within ReadHeaderTimeout. Its body may pause at most BodyIdleTimeout
+	// and must average BodyMinRate bytes per second of waiting (after
+	// BodyIdleTimeout of grace), however long it is. A keep-alive connection
+	// is closed after IdleTimeout without a request.
+	ReadHeaderTimeout time.Duration
+	BodyIdleTimeout   time.Duration
+	BodyMinRate       int64
+	IdleTimeout       time.Duration
+
 	TLSCert, TLSKey     string // serve HTTPS with this certificate and key (PEM files)
 	TrustForwardedProto bool   // believe X-Forwarded-Proto: https from a TLS-terminating proxy
 
@@ -96,6 +106,10 @@ func ParseFlags(name string, args []string) (Config, error) {
 	fs.StringVar(&c.NotifyURL, "notify-url", "", "also POST each job notification (the DescribeJob JSON) to this URL")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Minute, "how long shutdown waits for in-flight requests")
 	fs.DurationVar(&c.MaxSkew, "max-skew", 15*time.Minute, "allowed difference between a request's signing time and the server clock")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 30*time.Second, "how long a client may take to send a request's headers (0: no limit)")
+	fs.DurationVar(&c.BodyIdleTimeout, "body-idle-timeout", time.Minute, "longest pause allowed in a request body (0: no limit)")
+	fs.Int64Var(&c.BodyMinRate, "body-min-rate", 1024, "bytes per second a request body must average while the server waits for it, after --body-idle-timeout of grace (0: no minimum)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open (0: no limit)")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "private key for --tls-cert (PEM)")
 	fs.BoolVar(&c.TrustForwardedProto, "trust-forwarded-proto", false, "treat requests with X-Forwarded-Proto: https as TLS (behind a TLS-terminating load balancer)")
@@ -118,6 +132,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--time-scale must not be negative")
 	case c.ExpeditedOnDemand < 0:
 		return fmt.Errorf("--expedited-on-demand must not be negative")
+	case c.ReadHeaderTimeout < 0 || c.BodyIdleTimeout < 0 || c.BodyMinRate < 0 || c.IdleTimeout < 0:
+		return fmt.Errorf("--read-header-timeout, --body-idle-timeout, --body-min-rate and --idle-timeout must not be negative")
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return fmt.Errorf("--tls-cert and --tls-key go together")
 	case c.LogFormat != "text" && c.LogFormat != "json":

@@ -104,13 +104,14 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Ready:       m.ready,
 
 		TrustForwardedProto: c.TrustForwardedProto,
+		BodyPace:            httpapi.BodyPace{Idle: c.BodyIdleTimeout, MinRate: c.BodyMinRate},
 	})
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// Everything but GET /metrics goes to the API untouched (no ServeMux in
 	// front of it: one would redirect unclean paths before the API could
 	// answer them in Glacier's error format).
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
+		if r.URL.Path == "/metrics" && r.Method == http.MethodGet && r.ContentLength == 0 { // with a body: the API refuses it, paced
 			metrics.ServeHTTP(w, r)
 			return
 		}
@@ -123,7 +124,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Addr = m.ln.Addr().String()
 	m.srv = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
+		ReadHeaderTimeout: c.ReadHeaderTimeout, // bodies are paced by the API itself (BodyPace)
+		IdleTimeout:       c.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.serveErr = make(chan error, 1)

@@ -35,7 +35,7 @@ func (s *Server) getDataRetrievalPolicy(w http.ResponseWriter, rq *request) erro
 
 func (s *Server) setDataRetrievalPolicy(w http.ResponseWriter, rq *request) error {
 	var in retrievalPolicyWire
-	if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+	if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 		return err
 	}
 	var rules []glacier.RetrievalPolicy

@@ -8,9 +8,6 @@ import (
 )
 
 func (s *Server) uploadArchive(w http.ResponseWriter, rq *request) error {
-	if rq.ContentLength < 0 {
-		return glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: Content-Length")
-	}
 	ref := rq.vault()
 	a, err := s.svc.UploadArchive(rq.Context(), rq.caller, service.UploadArchiveInput{
 		Vault:       ref,

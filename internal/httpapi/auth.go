@@ -12,12 +12,7 @@ import (
 	"github.com/glacierd/glacierd/internal/sigv4"
 )
 
-const (
-	unsignedPayload = "UNSIGNED-PAYLOAD"
-	// maxBufferedBody bounds the bodies of non-streaming operations (JSON
-	// documents; policies are at most 20 KB).
-	maxBufferedBody = 1 << 20
-)
+const unsignedPayload = "UNSIGNED-PAYLOAD"
 
 // authenticate establishes the caller from the request's SigV4 signature.
 //
@@ -27,7 +22,15 @@ const (
 // is read and hashed first; a streaming body (archive bytes) is hashed as it
 // is read, and the signature is checked when it ends, which is before the
 // service commits anything.
-func (s *Server) authenticate(rq *request, streaming bool) error {
+//
+// precheck refuses what the headers alone show to be unacceptable (declared
+// sizes). It runs once everything that can be verified from the headers has
+// been: the access key, and the signature itself when the payload hash is
+// declared, so an unauthenticated caller gets its auth error. When the
+// signature can only be verified from the body, precheck still runs first:
+// its answer depends on no stored state, and reading gigabytes to learn who
+// sent a request that must be refused anyway is what it exists to avoid.
+func (s *Server) authenticate(rq *request, streaming bool, precheck func() error) error {
 	a, err := sigv4.Parse(rq.Request)
 	if err != nil {
 		return authError(err)
@@ -41,28 +44,37 @@ func (s *Server) authenticate(rq *request, streaming bool) error {
 		return authError(a.Verify(rq.Request, cred.Secret, payloadHash, now, s.maxSkew))
 	}
 	r := rq.Request
-	switch declared := r.Header.Get("X-Amz-Content-Sha256"); {
+	declared := r.Header.Get("X-Amz-Content-Sha256")
+	switch {
 	case declared != "":
 		if err := verify(declared); err != nil {
 			return err
-		}
-		if declared != unsignedPayload {
-			want, err := hex.DecodeString(declared)
-			if err != nil || len(want) != sha256.Size {
-				return glacier.Errorf(glacier.KindInvalidParameter, "Invalid x-amz-content-sha256: %s", declared)
-			}
-			r.Body = newHashingBody(r.Body, streaming && s.spareCore(), func(got []byte) error {
-				if !bytes.Equal(got, want) {
-					return glacier.Errorf(glacier.KindInvalidParameter,
-						"Checksum mismatch: x-amz-content-sha256 is %s, but the body's SHA-256 is %x", declared, got)
-				}
-				return nil
-			})
 		}
 	case r.ContentLength == 0:
 		if err := verify(hex.EncodeToString(sha256.New().Sum(nil))); err != nil {
 			return err
 		}
+	}
+	var want []byte
+	if declared != "" && declared != unsignedPayload {
+		if want, err = hex.DecodeString(declared); err != nil || len(want) != sha256.Size {
+			return glacier.Errorf(glacier.KindInvalidParameter, "Invalid x-amz-content-sha256: %s", declared)
+		}
+	}
+	if err := precheck(); err != nil {
+		return err
+	}
+	switch {
+	case want != nil:
+		r.Body = newHashingBody(r.Body, streaming && s.spareCore(), func(got []byte) error {
+			if !bytes.Equal(got, want) {
+				return glacier.Errorf(glacier.KindInvalidParameter,
+					"Checksum mismatch: x-amz-content-sha256 is %s, but the body's SHA-256 is %x", declared, got)
+			}
+			return nil
+		})
+	case declared != "" || r.ContentLength == 0:
+		// verified above
 	case streaming:
 		d := &deferredCheck{}
 		d.body = newHashingBody(r.Body, s.spareCore(), func(got []byte) error {
@@ -73,12 +85,15 @@ func (s *Server) authenticate(rq *request, streaming bool) error {
 		r.Body = d.body
 		rq.pending = d
 	default:
-		b, err := io.ReadAll(io.LimitReader(r.Body, maxBufferedBody+1))
+		b, err := io.ReadAll(io.LimitReader(r.Body, rq.maxBody+1))
 		if err != nil {
+			if _, ok := errors.AsType[*glacier.Error](err); ok {
+				return err // a timeout
+			}
 			return glacier.Wrap(glacier.KindInvalidParameter, err, "The request body could not be read")
 		}
-		if len(b) > maxBufferedBody {
-			return glacier.Errorf(glacier.KindInvalidParameter, "The request body is larger than %d bytes", maxBufferedBody)
+		if int64(len(b)) > rq.maxBody {
+			return glacier.Errorf(glacier.KindInvalidParameter, "The request body is larger than %d bytes", rq.maxBody)
 		}
 		sum := sha256.Sum256(b)
 		if err := verifyPayload(verify, a.Presigned, hex.EncodeToString(sum[:])); err != nil {
@@ -142,10 +157,13 @@ func (rq *request) settle(err error) error {
 	if d == nil {
 		return err
 	}
+	var readErr error
 	if !d.done {
-		_, _ = io.Copy(io.Discard, d.body)
+		_, readErr = io.Copy(io.Discard, d.body)
 	}
 	switch {
+	case !d.done && glacier.IsKind(readErr, glacier.KindRequestTimeout):
+		return readErr // the body stalled: that is the answer, whoever sent it
 	case !d.done:
 		return glacier.Errorf(glacier.KindInvalidSignature, "The request body could not be read to verify its signature")
 	case d.err != nil:

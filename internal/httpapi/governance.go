@@ -19,7 +19,7 @@ func (s *Server) changeTags(w http.ResponseWriter, rq *request) error {
 	switch op := rq.URL.Query().Get("operation"); op {
 	case "add":
 		var in struct{ Tags map[string]string }
-		if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+		if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 			return err
 		}
 		if err := s.svc.AddTagsToVault(rq.Context(), rq.caller, rq.vault(), in.Tags); err != nil {
@@ -27,7 +27,7 @@ func (s *Server) changeTags(w http.ResponseWriter, rq *request) error {
 		}
 	case "remove":
 		var in struct{ TagKeys []string }
-		if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+		if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 			return err
 		}
 		if err := s.svc.RemoveTagsFromVault(rq.Context(), rq.caller, rq.vault(), in.TagKeys); err != nil {
@@ -60,7 +60,7 @@ type policyWire struct {
 
 func (s *Server) setAccessPolicy(w http.ResponseWriter, rq *request) error {
 	var in policyWire
-	if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+	if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 		return err
 	}
 	if err := s.svc.SetVaultAccessPolicy(rq.Context(), rq.caller, rq.vault(), in.Policy); err != nil {
@@ -88,7 +88,7 @@ func (s *Server) deleteAccessPolicy(w http.ResponseWriter, rq *request) error {
 
 func (s *Server) initiateVaultLock(w http.ResponseWriter, rq *request) error {
 	var in policyWire
-	if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+	if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 		return err
 	}
 	id, err := s.svc.InitiateVaultLock(rq.Context(), rq.caller, rq.vault(), in.Policy)
@@ -137,7 +137,7 @@ type notificationsWire struct {
 
 func (s *Server) setNotifications(w http.ResponseWriter, rq *request) error {
 	var in notificationsWire
-	if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+	if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 		return err
 	}
 	if err := s.svc.SetVaultNotifications(rq.Context(), rq.caller, rq.vault(), in.SNSTopic, in.Events); err != nil {

@@ -108,7 +108,7 @@ func jobToWire(j service.JobInfo) jobWire {
 
 func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
 	var in jobParamsWire
-	if err := decodeJSON(rq.Request, maxBufferedBody, &in); err != nil {
+	if err := decodeJSON(rq.Request, rq.maxBody, &in); err != nil {
 		return err
 	}
 	p := service.JobParams{

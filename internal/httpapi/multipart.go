@@ -64,17 +64,9 @@ func isDigits(s string) bool {
 }
 
 func (s *Server) uploadMultipartPart(w http.ResponseWriter, rq *request) error {
-	cr, err := requiredHeader(rq.Request, "Content-Range")
+	first, last, err := partRange(rq.Request)
 	if err != nil {
 		return err
-	}
-	first, last, err := parseContentRange(cr)
-	if err != nil {
-		return err
-	}
-	if rq.ContentLength != last-first+1 {
-		return glacier.Errorf(glacier.KindInvalidParameter,
-			"Content-Range %s does not match Content-Length %d", cr, rq.ContentLength)
 	}
 	sum, err := s.svc.UploadMultipartPart(rq.Context(), rq.caller, service.UploadPartInput{
 		Vault:    rq.vault(),

@@ -20,6 +20,7 @@ type request struct {
 	account string         // the path's account, resolved ("-" → the caller's)
 	pending *deferredCheck // set when the signature can only be checked at the body's end
 	in      *countingReader
+	maxBody int64 // the largest body the operation accepts
 }
 
 // handlerFunc serves one operation. It writes a success response itself and
@@ -32,7 +33,8 @@ type route struct {
 	op        string
 	opFor     func(*http.Request) string // when set, names the operation instead of op
 	h         handlerFunc
-	streaming bool // the body is archive bytes: hashed while read, never buffered
+	streaming bool  // the body is archive bytes: hashed while read, never buffered
+	limit     int64 // the largest body accepted, when not the default (see maxBody)
 }
 
 // vault returns the vault the request's path names.
@@ -45,19 +47,18 @@ func (rq *request) vault() glacier.VaultRef {
 func (s *Server) operation(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		in := &countingReader{r: r.Body}
-		r.Body = in
+		in := s.body(w, r)
 		op := rt.op
 		if rt.opFor != nil {
 			op = rt.opFor(r)
 		}
-		rq := &request{Request: r, id: w.Header().Get("x-amzn-RequestId"), op: op, in: in}
+		rq := &request{Request: r, id: w.Header().Get("x-amzn-RequestId"), op: op, in: in, maxBody: rt.maxBody()}
 		if rt.streaming {
 			s.streams.Add(1)
 			defer s.streams.Add(-1)
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		err := s.authenticate(rq, rt.streaming)
+		err := s.authenticate(rq, rt.streaming, func() error { return checkDeclared(rq, rt) })
 		if err == nil {
 			err = checkVersion(r)
 		}
@@ -72,15 +73,7 @@ func (s *Server) operation(rt route) http.Handler {
 		}
 		code, aborted := "", false
 		if err != nil {
-			err = rq.settle(err)
-			if sw.status == 0 {
-				code = writeError(sw, s.log, rq.id, err).code
-			} else {
-				// The response had begun (a streamed download); all that is
-				// left is to cut it short, which the client detects.
-				s.log.Error("response failed after it began", "request_id", rq.id, "err", err)
-				code, aborted = "Aborted", true
-			}
+			code, aborted = s.answerError(w, sw, rq, err)
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -95,6 +88,34 @@ func (s *Server) operation(rt route) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
+}
+
+// answerError answers a failed request with its error, unless the response
+// had already begun; then it can only be cut short (aborted).
+func (s *Server) answerError(w http.ResponseWriter, sw *statusWriter, rq *request, err error) (code string, aborted bool) {
+	err = rq.settle(err)
+	if sw.status != 0 {
+		// The response had begun (a streamed download); all that is left is
+		// to cut it short, which the client detects.
+		s.log.Error("response failed after it began", "request_id", rq.id, "err", err)
+		return "Aborted", true
+	}
+	r := rq.Request
+	closing := rq.in.unread(r.ContentLength) && r.ProtoMajor == 1
+	if closing {
+		// Answer without reading the rest, then close the connection:
+		// net/http would otherwise read up to 256 KiB of a body that may
+		// never come. With its own body back in the request, net/http sees
+		// the body closed early and half-closes the connection gently (the
+		// client reads the answer before the close resets the connection).
+		r.Body = rq.in.r
+		sw.Header().Set("Connection", "close")
+	}
+	code = writeError(sw, s.log, rq.id, err).code
+	if closing {
+		linger(w)
+	}
+	return code, false
 }
 
 // resolveAccount interprets the path's account: "-" is the caller's own, a
@@ -159,16 +180,46 @@ func checkVersion(r *http.Request) error {
 	}
 }
 
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.ReadCloser
-	n int64
+// body wraps r's body, once, in a countingReader that keeps it to the
+// server's pace.
+func (s *Server) body(w http.ResponseWriter, r *http.Request) *countingReader {
+	if in, ok := r.Body.(*countingReader); ok {
+		return in
+	}
+	in := &countingReader{r: r.Body}
+	if r.ContentLength != 0 {
+		in.pace = newPacer(s.pace, w)
+	}
+	r.Body = in
+	return in
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
+// countingReader counts the bytes read through it, notes the body's end,
+// and keeps the body to its pace (when pace is set).
+type countingReader struct {
+	r     io.ReadCloser
+	n     int64
+	ended bool // the body reported io.EOF
+	pace  *pacer
+}
+
+func (c *countingReader) Read(p []byte) (n int, err error) {
+	if c.pace != nil {
+		n, err = c.pace.read(c.r, p)
+	} else {
+		n, err = c.r.Read(p)
+	}
 	c.n += int64(n)
+	if err == io.EOF {
+		c.ended = true
+	}
 	return n, err
+}
+
+// unread reports whether bytes of a request body of length declared may be
+// left on the connection.
+func (c *countingReader) unread(declared int64) bool {
+	return declared != 0 && !c.ended && (declared < 0 || c.n < declared)
 }
 
 func (c *countingReader) Close() error { return c.r.Close() }

@@ -30,12 +30,12 @@ func (s *Server) routes() []route {
 		{pattern: "POST /{account}/provisioned-capacity", op: "PurchaseProvisionedCapacity", h: s.purchaseProvisionedCapacity},
 		{pattern: "GET /{account}/provisioned-capacity", op: "ListProvisionedCapacity", h: s.listProvisionedCapacity},
 
-		{pattern: "POST " + v + "/tags", op: "AddTagsToVault", opFor: tagsOp, h: s.changeTags}, // ?operation=add|remove
+		{pattern: "POST " + v + "/tags", op: "AddTagsToVault", opFor: tagsOp, h: s.changeTags, limit: tagsBody}, // ?operation=add|remove
 		{pattern: "GET " + v + "/tags", op: "ListTagsForVault", h: s.listTags},
-		{pattern: "PUT " + v + "/access-policy", op: "SetVaultAccessPolicy", h: s.setAccessPolicy},
+		{pattern: "PUT " + v + "/access-policy", op: "SetVaultAccessPolicy", h: s.setAccessPolicy, limit: policyBody},
 		{pattern: "GET " + v + "/access-policy", op: "GetVaultAccessPolicy", h: s.getAccessPolicy},
 		{pattern: "DELETE " + v + "/access-policy", op: "DeleteVaultAccessPolicy", h: s.deleteAccessPolicy},
-		{pattern: "POST " + v + "/lock-policy", op: "InitiateVaultLock", h: s.initiateVaultLock},
+		{pattern: "POST " + v + "/lock-policy", op: "InitiateVaultLock", h: s.initiateVaultLock, limit: policyBody},
 		{pattern: "GET " + v + "/lock-policy", op: "GetVaultLock", h: s.getVaultLock},
 		{pattern: "DELETE " + v + "/lock-policy", op: "AbortVaultLock", h: s.abortVaultLock},
 		{pattern: "POST " + v + "/lock-policy/{lock}", op: "CompleteVaultLock", h: s.completeVaultLock},

@@ -63,6 +63,9 @@ type Config struct {
 	// TrustForwardedProto takes "X-Forwarded-Proto: https" from a
 	// TLS-terminating proxy as proof of TLS (for aws:SecureTransport).
 	TrustForwardedProto bool
+	// BodyPace bounds how long a client may take over a request body; the
+	// zero value waits forever.
+	BodyPace BodyPace
 }
 
 // Server is the Glacier HTTP API. It implements http.Handler.
@@ -74,6 +77,7 @@ type Server struct {
 	maxSkew time.Duration
 	ready   func(context.Context) error
 	proxied bool // TrustForwardedProto
+	pace    BodyPace
 	metrics *metrics
 	mux     *http.ServeMux
 	// streams counts the archive uploads being received now; it decides
@@ -91,6 +95,7 @@ func New(cfg Config) *Server {
 		maxSkew: cfg.MaxSkew,
 		ready:   cfg.Ready,
 		proxied: cfg.TrustForwardedProto,
+		pace:    cfg.BodyPace,
 		metrics: newMetrics(cfg.Registerer),
 		mux:     http.NewServeMux(),
 	}
@@ -119,6 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := newRequestID()
 	h.Set("x-amzn-RequestId", id)
 	h.Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
+	s.body(w, r) // every body is paced, /healthz's too
 	if p := r.URL.Path; p == "" || path.Clean(p) != strings.TrimSuffix(p, "/") && p != "/" {
 		writeError(w, s.log, id, glacier.Errorf(glacier.KindNotImplemented, "Unknown operation: %s %s", r.Method, p))
 		return

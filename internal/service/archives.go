@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/glacierd/glacierd/internal/glacier"
-	"github.com/glacierd/glacierd/internal/treehash"
 )
 
 // UploadArchiveInput is an UploadArchive request. Body yields exactly Size
@@ -47,7 +46,7 @@ func (s *Service) UploadArchive(ctx context.Context, c glacier.Caller, in Upload
 		Vault:       in.Vault.Name,
 		Description: in.Description,
 		Size:        in.Size,
-		TreeHash:    hexString(want),
+		TreeHash:    hexString(want.sum),
 		Segments:    []glacier.Segment{{Key: key, Size: in.Size}},
 	}
 	err = s.meta.Update(ctx, func(tx glacier.Tx) error {
@@ -135,18 +134,6 @@ func (s *Service) DeleteArchive(ctx context.Context, c glacier.Caller, ref glaci
 		}
 		return tx.PutVault(v)
 	})
-}
-
-// parseTreeHash validates an x-amz-sha256-tree-hash header value.
-func parseTreeHash(h string) ([32]byte, error) {
-	if h == "" {
-		return [32]byte{}, glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: x-amz-sha256-tree-hash")
-	}
-	b, err := treehash.ParseHex(h)
-	if err != nil {
-		return b, glacier.Errorf(glacier.KindInvalidParameter, "Invalid x-amz-sha256-tree-hash: %s", h)
-	}
-	return b, nil
 }
 
 func hexString(b [32]byte) string { return hex.EncodeToString(b[:]) }

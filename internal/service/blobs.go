@@ -28,7 +28,7 @@ func leavesKey(key string) string { return key + "-leaves" }
 // The caller commits metadata referencing the key and, in the same
 // transaction, calls claimSegment; until then the blobs are orphans. On any
 // error, writeSegment has already discarded them.
-func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reader, size int64, want [32]byte) (string, error) {
+func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reader, size int64, want claimedHash) (string, error) {
 	key := newBlobKey(prefix)
 	keys := []string{key, leavesKey(key)}
 	intended := make(chan error, 1)
@@ -38,10 +38,7 @@ func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reade
 		if err := <-intended; err != nil {
 			return err
 		}
-		if got := l.Root(); got != want {
-			return glacier.Errorf(glacier.KindInvalidParameter, "Checksum mismatch: expected %x, computed %x", want, got)
-		}
-		return nil
+		return want.check(l.Root())
 	}}
 	err := s.blobs.Put(ctx, key, gb, size)
 	if !gb.ended {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/glacierd/glacierd/internal/glacier"
@@ -39,11 +40,20 @@ func (s *Service) InitiateVaultLock(ctx context.Context, c glacier.Caller, ref g
 	return id, err
 }
 
+// errAlreadyLocked ends the transaction of a repeated CompleteVaultLock
+// without writing anything; CompleteVaultLock turns it into success.
+var errAlreadyLocked = errors.New("vault already locked with this lock ID")
+
 // CompleteVaultLock moves an in-progress lock to Locked, after which its
-// policy can never change.
+// policy can never change. Once Locked, completing again with the same lock
+// ID succeeds and changes nothing ("This request is always successful if the
+// vault lock is in the Locked state and the provided lock ID matches"); any
+// other lock ID is refused.
 func (s *Service) CompleteVaultLock(ctx context.Context, c glacier.Caller, ref glacier.VaultRef, lockID string) error {
-	return s.configure(ctx, c, "CompleteVaultLock", ref, func(cfg *glacier.VaultConfig) error {
+	err := s.configure(ctx, c, "CompleteVaultLock", ref, func(cfg *glacier.VaultConfig) error {
 		switch {
+		case cfg.LockState == glacier.LockLocked && lockID == cfg.LockID:
+			return errAlreadyLocked
 		case cfg.LockState == glacier.LockLocked:
 			return glacier.Errorf(glacier.KindAccessDenied, "The vault lock of %s is already Locked", s.VaultARN(ref))
 		case !s.lockActive(*cfg):
@@ -54,6 +64,10 @@ func (s *Service) CompleteVaultLock(ctx context.Context, c glacier.Caller, ref g
 		cfg.LockState, cfg.LockExpiresAt = glacier.LockLocked, time.Time{}
 		return nil
 	})
+	if errors.Is(err, errAlreadyLocked) {
+		return nil
+	}
+	return err
 }
 
 // AbortVaultLock removes an in-progress lock. It succeeds when there is no

@@ -203,7 +203,7 @@ func TestCheckParts(t *testing.T) {
 		parts = append(parts, glacier.Part{Start: s, Size: e - s, TreeHash: hexString(treehash.Sum(data[s:e]))})
 	}
 	want := treehash.Sum(data)
-	if err := checkParts(u, parts, int64(len(data)), want); err != nil {
+	if err := checkParts(u, parts, int64(len(data)), exact(want)); err != nil {
 		t.Fatalf("complete parts: %v", err)
 	}
 	cases := map[string]func() ([]glacier.Part, int64, [32]byte){
@@ -221,9 +221,54 @@ func TestCheckParts(t *testing.T) {
 	}
 	for name, c := range cases {
 		p, size, h := c()
-		err := checkParts(u, p, size, h)
+		err := checkParts(u, p, size, exact(h))
 		if !glacier.IsKind(err, glacier.KindInvalidParameter) {
 			t.Errorf("%s: %v, want InvalidParameter", name, err)
+		}
+	}
+}
+
+func exact(sum [treehash.Size]byte) claimedHash {
+	return claimedHash{raw: hexString(sum), sum: sum, exact: true}
+}
+
+// TestClaimedTreeHash pins AWS's rule (the JavaScript SDKs' feature tests):
+// only a value that is not hex is "Invalid"; any hex value is compared with
+// the computed hash, so a short one is a checksum mismatch.
+func TestClaimedTreeHash(t *testing.T) {
+	data := []byte("tree hash claims")
+	sum := treehash.Sum(data)
+	for _, c := range []struct {
+		header, wantErr string // wantErr: the error's start when parsing fails
+		wantMatch       bool
+	}{
+		{header: "", wantErr: "Required parameter missing: x-amz-sha256-tree-hash"},
+		{header: "000", wantErr: "Invalid x-amz-sha256-tree-hash: 000"},
+		{header: "zz", wantErr: "Invalid x-amz-sha256-tree-hash: zz"},
+		{header: strings.Repeat("0", 32)},
+		{header: strings.Repeat("0", 64)},
+		{header: strings.Repeat("0", 66)},
+		{header: hexString(sum), wantMatch: true},
+		{header: strings.ToUpper(hexString(sum)), wantMatch: true},
+	} {
+		claim, err := parseTreeHash(c.header)
+		if c.wantErr != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), c.wantErr) {
+				t.Errorf("parseTreeHash(%q): %v, want %q", c.header, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseTreeHash(%q): %v", c.header, err)
+			continue
+		}
+		err = claim.check(sum)
+		switch {
+		case c.wantMatch && err != nil:
+			t.Errorf("check(%q): %v, want a match", c.header, err)
+		case !c.wantMatch && (!glacier.IsKind(err, glacier.KindInvalidParameter) ||
+			!strings.HasPrefix(glacier.MessageOf(err), "Checksum mismatch: expected "+c.header+", computed "+hexString(sum))):
+			t.Errorf("check(%q): %v, want Checksum mismatch", c.header, err)
 		}
 	}
 }

@@ -134,13 +134,13 @@ func (s *Service) UploadMultipartPart(ctx context.Context, c glacier.Caller, in 
 		if err := tx.PutUpload(u); err != nil {
 			return err
 		}
-		return tx.PutPart(glacier.Part{UploadID: u.ID, Start: in.Start, Size: size, TreeHash: hexString(want), Key: key})
+		return tx.PutPart(glacier.Part{UploadID: u.ID, Start: in.Start, Size: size, TreeHash: hexString(want.sum), Key: key})
 	})
 	if err != nil {
 		s.discardBlobs(key, leavesKey(key))
 		return "", err
 	}
-	return hexString(want), nil
+	return hexString(want.sum), nil
 }
 
 // CompleteMultipartUpload assembles the uploaded parts into an archive of
@@ -158,7 +158,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c glacier.Caller,
 		}
 		u, err := tx.Upload(id)
 		if err == nil && u.State == glacier.UploadCompleted && u.Account == ref.Account && u.Vault == ref.Name &&
-			u.ArchiveSize == size && u.TreeHash == hexString(want) {
+			u.ArchiveSize == size && want.exact && u.TreeHash == hexString(want.sum) {
 			a, err = tx.Archive(u.ArchiveID)
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c glacier.Caller,
 			Vault:       ref.Name,
 			Description: u.Description,
 			Size:        size,
-			TreeHash:    hexString(want),
+			TreeHash:    hexString(want.sum),
 			Segments:    make([]glacier.Segment, len(parts)),
 		}
 		for i, p := range parts {
@@ -199,7 +199,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c glacier.Caller,
 
 // checkParts verifies that parts cover [0, size) in part-size steps, with
 // only the last part shorter, and that their tree hashes compose to want.
-func checkParts(u glacier.Upload, parts []glacier.Part, size int64, want [32]byte) error {
+func checkParts(u glacier.Upload, parts []glacier.Part, size int64, want claimedHash) error {
 	if size <= 0 {
 		return glacier.Errorf(glacier.KindInvalidParameter, "Invalid archive size: %d", size)
 	}
@@ -233,10 +233,7 @@ func checkParts(u glacier.Upload, parts []glacier.Part, size int64, want [32]byt
 		}
 		hashes[i] = h
 	}
-	if got := treehash.Combine(hashes); got != want {
-		return glacier.Errorf(glacier.KindInvalidParameter, "Checksum mismatch: expected %x, computed %x", want, got)
-	}
-	return nil
+	return want.check(treehash.Combine(hashes))
 }
 
 // AbortMultipartUpload discards an upload and its parts. Aborting an upload

@@ -57,3 +57,11 @@ func trimDescription(d string) string { return strings.TrimLeft(d, " ") }
 func validPartSize(n int64) bool {
 	return n >= minPartSize && n <= maxPartSize && n&(n-1) == 0
 }
+
+// Limits the HTTP layer needs to refuse a request from its headers alone,
+// before reading a body the service would refuse anyway.
+const (
+	MaxArchiveSize  = maxArchiveSize  // the largest UploadArchive body
+	MaxPartSize     = maxPartSize     // the largest UploadMultipartPart body
+	MaxPolicyLength = maxPolicyLength // the largest access or vault lock policy, in bytes
+)
