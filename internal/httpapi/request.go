@@ -35,6 +35,7 @@ type route struct {
 	h         handlerFunc
 	streaming bool  // the body is archive bytes: hashed while read, never buffered
 	limit     int64 // the largest body accepted, when not the default (see maxBody)
+	unrouted  bool  // no operation: answered UnknownOperation before authentication, body unread
 }
 
 // vault returns the vault the request's path names.
@@ -58,7 +59,12 @@ func (s *Server) operation(rt route) http.Handler {
 			defer s.streams.Add(-1)
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		err := s.authenticate(rq, rt.streaming, func() error { return checkDeclared(rq, rt) })
+		var err error
+		if rt.unrouted {
+			err = unknownOperation(sw, rq)
+		} else {
+			err = s.authenticate(rq, rt.streaming, func() error { return checkDeclared(rq, rt) })
+		}
 		if err == nil {
 			err = checkVersion(r)
 		}

@@ -111,7 +111,7 @@ func New(cfg Config) *Server {
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.pattern, s.operation(rt))
 	}
-	s.mux.Handle("/", s.operation(route{op: "Unknown", h: unknownOperation}))
+	s.mux.Handle("/", s.operation(route{op: "Unknown", unrouted: true}))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	return s
 }
@@ -150,6 +150,9 @@ func newRequestID() string {
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:])[:52]
 }
 
-func unknownOperation(w http.ResponseWriter, rq *request) error {
+// unknownOperation is the answer to a request that names no operation: it
+// reveals nothing about stored state, so it needs no authentication, and
+// its body is never read.
+func unknownOperation(_ http.ResponseWriter, rq *request) error {
 	return glacier.Errorf(glacier.KindNotImplemented, "Unknown operation: %s %s", rq.Method, rq.URL.Path)
 }
