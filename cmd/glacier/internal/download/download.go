@@ -38,13 +38,13 @@ type Options struct {
 
 // Result describes a finished download.
 type Result struct {
-	Path          string `json:"path"`
-	JobID         string `json:"jobId"`
-	Size          int64  `json:"size"`
-	TreeHash      string `json:"treeHash"`
-	Verified      bool   `json:"verified"` // the whole file matched the job's tree hash
-	RangesFetched int    `json:"rangesFetched"`
-	RangesReused  int    `json:"rangesReused,omitempty"` // from an earlier, interrupted run
+	Path          string `json:"Path"`
+	JobID         string `json:"JobId"`
+	Size          int64  `json:"Size"`
+	TreeHash      string `json:"SHA256TreeHash"`
+	Verified      bool   `json:"Verified"` // the whole file matched the job's tree hash
+	RangesFetched int    `json:"RangesFetched"`
+	RangesReused  int    `json:"RangesReused,omitempty"` // from an earlier, interrupted run
 }
 
 // Run downloads job's output into o.Output. The data goes to
@@ -65,6 +65,9 @@ func Run(ctx context.Context, api API, job Job, o Options) (Result, error) {
 	st, err := LoadState(statePath)
 	if err != nil {
 		return res, err
+	}
+	if st != nil && st.Pending() {
+		st = nil // a job recorded when it was started: nothing to resume
 	}
 	if st != nil && !st.Resumes(job) {
 		o.Notice("ignoring %s: it is for job %s, not this one; starting over", statePath, st.JobID)
