@@ -74,6 +74,7 @@ func run(ctx context.Context, e env, args []string) (code int) {
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 		kong.ExplicitGroups([]kong.Group{{Key: "global", Title: "Global flags:"}}),
+		caseInsensitiveEnums(),
 	)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "glacier: internal error:", err)
