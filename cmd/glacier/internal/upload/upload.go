@@ -48,16 +48,16 @@ type Source struct {
 
 // Result describes a stored archive.
 type Result struct {
-	ArchiveID    string `json:"archiveId"`
-	Location     string `json:"location,omitempty"`
-	Size         int64  `json:"size"`
-	TreeHash     string `json:"treeHash"`
-	UploadID     string `json:"uploadId,omitempty"` // multipart only
-	PartSize     int64  `json:"partSize,omitempty"`
-	Parts        int    `json:"parts,omitempty"`
-	PartsSent    int    `json:"partsSent,omitempty"`
-	PartsSkipped int    `json:"partsSkipped,omitempty"` // already in the vault when resuming
-	Resumed      bool   `json:"resumed,omitempty"`
+	ArchiveID    string `json:"ArchiveId"`
+	Location     string `json:"Location,omitempty"`
+	Size         int64  `json:"Size"`
+	TreeHash     string `json:"SHA256TreeHash"`
+	UploadID     string `json:"UploadId,omitempty"` // multipart only
+	PartSize     int64  `json:"PartSizeInBytes,omitempty"`
+	Parts        int    `json:"Parts,omitempty"`
+	PartsSent    int    `json:"PartsSent,omitempty"`
+	PartsSkipped int    `json:"PartsSkipped,omitempty"` // already in the vault when resuming
+	Resumed      bool   `json:"Resumed,omitempty"`
 }
 
 // InterruptedError is a multipart upload that failed after it was initiated;
