@@ -203,8 +203,10 @@ func (a *app) downloadJob(gl *glacier.Client, vault string, d *glacier.DescribeJ
 	})
 	if err != nil {
 		bar.Abandon()
-		if _, corrupt := errors.AsType[*download.CorruptError](err); !corrupt {
-			if _, serr := os.Stat(t.Out + download.StateSuffix); serr == nil {
+		_, corrupt := errors.AsType[*download.CorruptError](err)
+		_, noSpace := errors.AsType[*download.SpaceError](err)
+		if !corrupt && !noSpace {
+			if _, serr := os.Stat(t.Out + download.PartialSuffix); serr == nil {
 				a.notice("the ranges downloaded so far are kept in %s; run the same command again to resume", t.Out+download.PartialSuffix)
 			}
 		}
