@@ -25,7 +25,7 @@ type cli struct {
 	Profile     string `help:"Shared-config profile (default: AWS_PROFILE, else \"default\")." placeholder:"NAME" group:"global"`
 	Region      string `help:"AWS region (default: AWS_REGION or the profile's; us-east-1 with a custom endpoint)." placeholder:"REGION" group:"global"`
 	EndpointURL string `name:"endpoint-url" help:"Service endpoint, e.g. http://127.0.0.1:8080 for glacierd (default: AWS_ENDPOINT_URL_GLACIER, AWS_ENDPOINT_URL or the profile's endpoint_url)." placeholder:"URL" group:"global"`
-	AccountID   string `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." placeholder:"ID" group:"global"`
+	AccountID   string `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." group:"global"`
 	Output      string `enum:"text,json" default:"text" help:"Result format: text or json (for scripts)." group:"global"`
 	Quiet       bool   `short:"q" help:"No progress bars or status messages." group:"global"`
 	MaxAttempts int    `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`

@@ -61,6 +61,13 @@ func TestVaultCommands(t *testing.T) {
 	for i := range 12 { // more than one ListVaults page (the server's default page is 10)
 		s.ok("vault", "create", fmt.Sprintf("vault-%02d", i))
 	}
+	if r := s.ok("vault", "create", "vault-00"); !strings.HasPrefix(r.stdout, "vault vault-00 already exists (") {
+		t.Errorf("creating an existing vault: %q", r.stdout)
+	}
+	if r := s.ok("vault", "create", "vault-new"); !strings.HasPrefix(r.stdout, "created vault vault-new (") {
+		t.Errorf("creating a new vault: %q", r.stdout)
+	}
+	s.ok("vault", "delete", "vault-new")
 	r := s.ok("vault", "list", "--output", "json")
 	var vaults []vaultJSON
 	if err := json.Unmarshal([]byte(r.stdout), &vaults); err != nil || len(vaults) != 12 || vaults[11].VaultName != "vault-11" {
