@@ -45,7 +45,7 @@ type retrieveCmd struct {
 	Tier           string `enum:"Expedited,Standard,Bulk" default:"Standard" help:"Retrieval tier: Expedited (minutes), Standard (hours) or Bulk."`
 	Range          string `help:"Retrieve only archive bytes FIRST-LAST (FIRST a multiple of 1 MiB, LAST+1 too or the archive's end)." placeholder:"FIRST-LAST"`
 	JobDescription string `name:"job-description" help:"Description of the retrieval job." placeholder:"TEXT"`
-	NoWait         bool   `name:"no-wait" help:"Start the job, print its ID and exit; fetch the data later with glacier download."`
+	NoWait         bool   `name:"no-wait" help:"Start the job, print its ID and exit; fetch the data later with glacier download (or, with -o, by running the same retrieve again)."`
 	waitFlags      `embed:""`
 	transferFlags  `embed:""`
 }
