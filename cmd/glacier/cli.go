@@ -25,7 +25,7 @@ type cli struct {
 	Profile     string `help:"Shared-config profile (default: AWS_PROFILE, else \"default\")." placeholder:"NAME" group:"global"`
 	Region      string `help:"AWS region (default: AWS_REGION or the profile's; us-east-1 with a custom endpoint)." placeholder:"REGION" group:"global"`
 	EndpointURL string `name:"endpoint-url" help:"Service endpoint, e.g. http://127.0.0.1:8080 for glacierd (default: AWS_ENDPOINT_URL_GLACIER, AWS_ENDPOINT_URL or the profile's endpoint_url)." placeholder:"URL" group:"global"`
-	AccountID   string `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." placeholder:"ID" group:"global"`
+	AccountID   string `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." group:"global"`
 	Output      string `enum:"text,json" default:"text" help:"Result format: text or json (for scripts)." group:"global"`
 	Quiet       bool   `short:"q" help:"No progress bars or status messages." group:"global"`
 	MaxAttempts int    `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
@@ -96,10 +96,15 @@ func (a *app) printJSON(v any) error {
 // printf writes to standard output.
 func (a *app) printf(format string, args ...any) { fmt.Fprintf(a.env.stdout, format, args...) }
 
-// notice writes a status message to standard error unless --quiet.
+// notice writes a status message to standard error unless --quiet. On a
+// terminal it first clears the line, where a progress bar may stand; the
+// bar redraws itself below the message.
 func (a *app) notice(format string, args ...any) {
 	if a.cli.Quiet {
 		return
+	}
+	if a.env.tty {
+		format = "\r\033[K" + format
 	}
 	fmt.Fprintf(a.env.stderr, format+"\n", args...)
 }
@@ -117,7 +122,7 @@ func (a *app) table() *tabwriter.Writer {
 
 // waitFlags are the flags of commands that wait for jobs.
 type waitFlags struct {
-	Poll        time.Duration `default:"30s" help:"How often to check the job's status."`
+	Poll        time.Duration `default:"30s" help:"Longest interval between checks of the job's status (a young job is checked sooner, so that none expires unseen)."`
 	WaitTimeout time.Duration `name:"wait-timeout" help:"Give up waiting after this long (the job keeps running); 0 waits as long as it takes."`
 }
 
@@ -125,7 +130,7 @@ type waitFlags struct {
 // place on a terminal, otherwise printed when waiting starts and ends.
 func (a *app) waitJob(gl *glacier.Client, vault, jobID string, w waitFlags) (*glacier.DescribeJobOutput, error) {
 	live := a.env.tty && !a.cli.Quiet
-	printed := false
+	printed, open := false, false // open: a live status line awaits its newline
 	status := func(j *glacier.DescribeJobOutput, waited time.Duration, next time.Time) {
 		if a.cli.Quiet {
 			return
@@ -140,7 +145,8 @@ func (a *app) waitJob(gl *glacier.Client, vault, jobID string, w waitFlags) (*gl
 		switch {
 		case live:
 			fmt.Fprintf(a.env.stderr, "\r\033[K%s", line)
-			if next.IsZero() {
+			open = !next.IsZero()
+			if !open {
 				fmt.Fprintln(a.env.stderr)
 			}
 		case !printed || next.IsZero():
@@ -149,8 +155,8 @@ func (a *app) waitJob(gl *glacier.Client, vault, jobID string, w waitFlags) (*gl
 		printed = true
 	}
 	out, err := jobwait.Wait(a.ctx, gl, a.cli.AccountID, vault, jobID, jobwait.Options{Poll: w.Poll, Timeout: w.WaitTimeout, Status: status})
-	if err != nil && live && printed && out != nil && !out.Completed {
-		fmt.Fprintln(a.env.stderr)
+	if err != nil && open {
+		fmt.Fprintln(a.env.stderr) // the error starts on a line of its own
 	}
 	return out, err
 }

@@ -61,6 +61,13 @@ func TestVaultCommands(t *testing.T) {
 	for i := range 12 { // more than one ListVaults page (the server's default page is 10)
 		s.ok("vault", "create", fmt.Sprintf("vault-%02d", i))
 	}
+	if r := s.ok("vault", "create", "vault-00"); !strings.HasPrefix(r.stdout, "vault vault-00 already exists (") {
+		t.Errorf("creating an existing vault: %q", r.stdout)
+	}
+	if r := s.ok("vault", "create", "vault-new"); !strings.HasPrefix(r.stdout, "created vault vault-new (") {
+		t.Errorf("creating a new vault: %q", r.stdout)
+	}
+	s.ok("vault", "delete", "vault-new")
 	r := s.ok("vault", "list", "--output", "json")
 	var vaults []vaultJSON
 	if err := json.Unmarshal([]byte(r.stdout), &vaults); err != nil || len(vaults) != 12 || vaults[11].VaultName != "vault-11" {
@@ -148,9 +155,9 @@ func TestVaultGovernance(t *testing.T) {
 			t.Errorf("tags list: %q", r.stdout)
 		}
 		s.ok("tags", "remove", "gov", "cost")
-		var tags map[string]string
+		var tags struct{ Tags map[string]string }
 		json.Unmarshal([]byte(s.ok("tags", "list", "gov", "--output", "json").stdout), &tags)
-		if len(tags) != 1 || tags["team"] != "infra" {
+		if len(tags.Tags) != 1 || tags.Tags["team"] != "infra" {
 			t.Errorf("tags after remove: %v", tags)
 		}
 	})
@@ -322,5 +329,32 @@ func TestIDsBeginningWithADash(t *testing.T) {
 	unescapeIDs(kctx)
 	if c.Upload.Resume != id || c.Upload.Description == nil || *c.Upload.Description != id {
 		t.Errorf("parsed %+v", c.Upload)
+	}
+}
+
+// TestEnumValuesIgnoreCase: tiers, formats, strategies and statuses are
+// accepted in any case, and a wrong one is named as such.
+func TestEnumValuesIgnoreCase(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.ok("retrieval-policy", "set", "--strategy", "bytesperhour", "--bytes-per-hour", "1GB")
+	if r := s.ok("retrieval-policy", "get", "--output", "JSON"); !strings.Contains(r.stdout, `"Strategy": "BytesPerHour"`) {
+		t.Errorf("policy after --strategy bytesperhour:\n%s", r.stdout)
+	}
+	s.ok("vault", "create", "v")
+	dir := t.TempDir()
+	file, _ := randomFile(t, dir, 1000)
+	archive := s.uploadJSON("v", file).ArchiveID
+	s.ok("retrieve", "v", archive, "-o", filepath.Join(dir, "out"), "--tier", "expedited")
+	if r := s.ok("inventory", "v", "--format", "CSV"); !strings.HasPrefix(r.stdout, "ArchiveId,") {
+		t.Errorf("inventory --format CSV:\n%s", r.stdout)
+	}
+	s.ok("jobs", "list", "v", "--status", "succeeded")
+	s.ok("notifications", "set", "v", "--topic", "arn:aws:sns:us-east-1:123456789012:t", "--events", "archiveretrievalcompleted")
+
+	r := s.run("retrieval-policy", "set", "--strategy", "bytes", "--bytes-per-hour", "1GB")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `--strategy`) || !strings.Contains(r.stderr, `"bytes" is not one of BytesPerHour, FreeTier, None`) ||
+		strings.Contains(r.stderr, "--bytes-per-hour goes") {
+		t.Errorf("--strategy bytes: exit %d\n%s", r.code, r.stderr)
 	}
 }

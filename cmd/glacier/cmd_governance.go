@@ -86,7 +86,7 @@ func (c *tagsListCmd) Run(a *app) error {
 		if out.Tags == nil {
 			out.Tags = map[string]string{}
 		}
-		return a.printJSON(out.Tags)
+		return a.printJSON(map[string]any{"Tags": out.Tags}) // ListTagsForVault's shape
 	}
 	keys := make([]string, 0, len(out.Tags))
 	for k := range out.Tags {

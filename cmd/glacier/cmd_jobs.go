@@ -51,13 +51,17 @@ type jobsListCmd struct {
 	Completed *bool  `negatable:"" help:"Only completed jobs (--no-completed: only those in progress)."`
 }
 
-// Validate checks --status.
+// Validate checks --status, in any case.
 func (c *jobsListCmd) Validate() error {
-	switch c.Status {
-	case "", "InProgress", "Succeeded", "Failed":
+	if c.Status == "" {
 		return nil
 	}
-	return fmt.Errorf("--status must be InProgress, Succeeded or Failed, not %q", c.Status)
+	v, err := canonicalEnum([]string{"InProgress", "Succeeded", "Failed"}, c.Status)
+	if err != nil {
+		return fmt.Errorf("--status: %w", err)
+	}
+	c.Status = v
+	return nil
 }
 
 // Run lists the vault's jobs, following all pages.

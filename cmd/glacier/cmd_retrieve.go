@@ -45,7 +45,7 @@ type retrieveCmd struct {
 	Tier           string `enum:"Expedited,Standard,Bulk" default:"Standard" help:"Retrieval tier: Expedited (minutes), Standard (hours) or Bulk."`
 	Range          string `help:"Retrieve only archive bytes FIRST-LAST (FIRST a multiple of 1 MiB, LAST+1 too or the archive's end)." placeholder:"FIRST-LAST"`
 	JobDescription string `name:"job-description" help:"Description of the retrieval job." placeholder:"TEXT"`
-	NoWait         bool   `name:"no-wait" help:"Start the job, print its ID and exit; fetch the data later with glacier download."`
+	NoWait         bool   `name:"no-wait" help:"Start the job, print its ID and exit; fetch the data later with glacier download (or, with -o, by running the same retrieve again)."`
 	waitFlags      `embed:""`
 	transferFlags  `embed:""`
 }
@@ -83,6 +83,13 @@ func (c *retrieveCmd) Run(a *app) error {
 		}
 		jobID = aws.ToString(out.JobId)
 		a.notice("started %s retrieval job %s", c.Tier, jobID)
+		if c.Out != "" {
+			// Recorded now, not when downloading begins: a rerun after an
+			// interrupted wait must not start (and pay for) a second job.
+			if err := download.RecordJob(c.Out+download.StateSuffix, c.Vault, c.ArchiveID, c.Range, jobID); err != nil {
+				return fmt.Errorf("record job %s: %w", jobID, err)
+			}
+		}
 	}
 	if c.NoWait {
 		if a.jsonOut() {
@@ -94,8 +101,10 @@ func (c *retrieveCmd) Run(a *app) error {
 	}
 	d, err := a.waitJob(gl, c.Vault, jobID, c.waitFlags)
 	if err != nil {
-		if _, failed := errors.AsType[*jobwait.FailedError](err); !failed {
-			a.notice("job %s keeps running; fetch its output later with: glacier download %s %s -o %s", jobID, c.Vault, jobID, c.Out)
+		_, failed := errors.AsType[*jobwait.FailedError](err)
+		_, expired := errors.AsType[*jobwait.ExpiredError](err)
+		if !failed && !expired {
+			a.notice("job %s keeps running; run the same command again to wait for it and download its output", jobID)
 		}
 		return err
 	}
@@ -117,22 +126,37 @@ func (c *retrieveCmd) resumableJob(a *app, gl *glacier.Client) (string, error) {
 		}
 		return "", nil
 	}
-	d, err := gl.DescribeJob(a.ctx, &glacier.DescribeJobInput{AccountId: a.account(), VaultName: &c.Vault, JobId: &st.JobID})
+	for _, id := range []string{st.NewJobID, st.JobID} {
+		if id == "" {
+			continue
+		}
+		ok, err := c.jobStillServes(a, gl, id)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			a.notice("continuing with retrieval job %s from %s", id, c.Out+download.StateSuffix)
+			return id, nil
+		}
+	}
+	return "", nil // expired: a new job; the downloaded ranges are still reused if the bytes match
+}
+
+// jobStillServes reports whether the recorded job still exists, has not
+// failed and retrieves the range asked for.
+func (c *retrieveCmd) jobStillServes(a *app, gl *glacier.Client, jobID string) (bool, error) {
+	d, err := gl.DescribeJob(a.ctx, &glacier.DescribeJobInput{AccountId: a.account(), VaultName: &c.Vault, JobId: &jobID})
 	if ae, ok := errors.AsType[smithy.APIError](err); ok && ae.ErrorCode() == "ResourceNotFoundException" {
-		return "", nil // expired: a new job; the downloaded ranges are still reused if the bytes match
+		return false, nil
 	}
 	if err != nil {
-		return "", err
+		return false, err
 	}
 	want := c.Range
 	if want == "" {
 		want = fmt.Sprintf("0-%d", aws.ToInt64(d.ArchiveSizeInBytes)-1)
 	}
-	if d.StatusCode == types.StatusCodeFailed || aws.ToString(d.RetrievalByteRange) != want {
-		return "", nil
-	}
-	a.notice("continuing with retrieval job %s from %s", st.JobID, c.Out+download.StateSuffix)
-	return st.JobID, nil
+	return d.StatusCode != types.StatusCodeFailed && aws.ToString(d.RetrievalByteRange) == want, nil
 }
 
 // optional returns nil for "" and a pointer otherwise.
@@ -179,8 +203,10 @@ func (a *app) downloadJob(gl *glacier.Client, vault string, d *glacier.DescribeJ
 	})
 	if err != nil {
 		bar.Abandon()
-		if _, corrupt := errors.AsType[*download.CorruptError](err); !corrupt {
-			if _, serr := os.Stat(t.Out + download.StateSuffix); serr == nil {
+		_, corrupt := errors.AsType[*download.CorruptError](err)
+		_, noSpace := errors.AsType[*download.SpaceError](err)
+		if !corrupt && !noSpace {
+			if _, serr := os.Stat(t.Out + download.PartialSuffix); serr == nil {
 				a.notice("the ranges downloaded so far are kept in %s; run the same command again to resume", t.Out+download.PartialSuffix)
 			}
 		}

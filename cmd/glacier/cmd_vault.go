@@ -45,12 +45,19 @@ func (c *vaultCreateCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
+	// CreateVault succeeds for an existing vault too; asking first tells
+	// the user which it was.
+	_, derr := gl.DescribeVault(a.ctx, &glacier.DescribeVaultInput{AccountId: a.account(), VaultName: &c.Name})
 	out, err := gl.CreateVault(a.ctx, &glacier.CreateVaultInput{AccountId: a.account(), VaultName: &c.Name})
 	if err != nil {
 		return err
 	}
 	if a.jsonOut() {
-		return a.printJSON(map[string]string{"VaultName": c.Name, "Location": aws.ToString(out.Location)})
+		return a.printJSON(map[string]any{"VaultName": c.Name, "Location": aws.ToString(out.Location), "Created": derr != nil})
+	}
+	if derr == nil {
+		a.printf("vault %s already exists (%s)\n", c.Name, aws.ToString(out.Location))
+		return nil
 	}
 	a.printf("created vault %s (%s)\n", c.Name, aws.ToString(out.Location))
 	return nil

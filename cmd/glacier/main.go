@@ -18,6 +18,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -74,6 +76,7 @@ func run(ctx context.Context, e env, args []string) (code int) {
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 		kong.ExplicitGroups([]kong.Group{{Key: "global", Title: "Global flags:"}}),
+		caseInsensitiveEnums(),
 	)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "glacier: internal error:", err)
@@ -149,10 +152,14 @@ func (a *app) report(err error) int {
 }
 
 // describe renders err briefly: an AWS error as "Operation: Code: message"
-// rather than the SDK's full chain of wrapping.
+// and an unreachable endpoint as "Operation: cannot reach URL", rather than
+// the SDK's full chain of wrapping.
 func describe(err error) string {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
+		if msg, ok := describeNetwork(err); ok {
+			return msg
+		}
 		return err.Error()
 	}
 	msg := ae.ErrorCode() + ": " + ae.ErrorMessage()
@@ -161,4 +168,35 @@ func describe(err error) string {
 		msg = oe.Operation() + ": " + msg
 	}
 	return msg
+}
+
+// describeNetwork renders a request that never reached the service: the
+// endpoint refused the connection, or its name does not resolve.
+func describeNetwork(err error) (string, bool) {
+	var ue *url.Error
+	var oe *net.OpError
+	var de *net.DNSError
+	if !errors.As(err, &ue) || !(errors.As(err, &oe) && oe.Op == "dial" || errors.As(err, &de)) {
+		return "", false
+	}
+	endpoint := ue.URL
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		endpoint = u.Scheme + "://" + u.Host
+	}
+	hint := "is glacierd running?"
+	if strings.HasSuffix(strings.Split(strings.TrimPrefix(endpoint, "https://"), ":")[0], ".amazonaws.com") {
+		hint = "check the network connection"
+	}
+	cause := ue.Err.Error()
+	switch {
+	case de != nil:
+		cause = "no such host"
+	case oe != nil && oe.Err != nil:
+		cause = oe.Err.Error()
+	}
+	msg := fmt.Sprintf("cannot reach %s — %s (%s)", endpoint, hint, cause)
+	if oerr, ok := errors.AsType[*smithy.OperationError](err); ok {
+		msg = oerr.Operation() + ": " + msg
+	}
+	return msg, true
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
@@ -17,6 +18,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -93,6 +95,24 @@ func New(ctx context.Context, s Settings) (*glacier.Client, error) {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	custom := s.EndpointURL != "" || cfg.BaseEndpoint != nil || getenv("AWS_ENDPOINT_URL_GLACIER") != ""
+	for _, e := range []string{s.EndpointURL, getenv("AWS_ENDPOINT_URL_GLACIER"), aws.ToString(cfg.BaseEndpoint)} {
+		if err := checkEndpoint(e); err != nil {
+			return nil, err
+		}
+	}
+	if custom {
+		// A custom endpoint is not on EC2's network: asking the instance
+		// metadata service for credentials would only time out.
+		cfg, err = config.LoadDefaultConfig(ctx, append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))...)
+		if err != nil {
+			return nil, fmt.Errorf("load AWS configuration: %w", err)
+		}
+	}
+	if cfg.Credentials != nil {
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, &CredentialsError{Err: err}
+		}
+	}
 	if cfg.Region == "" {
 		if !custom {
 			return nil, fmt.Errorf("no AWS region configured: use --region, AWS_REGION or a profile with a region")
@@ -129,4 +149,26 @@ func WithContentSHA256(sum [32]byte) func(*glacier.Options) {
 				}), middleware.Before)
 		})
 	}
+}
+
+// CredentialsError reports that the configuration chain yielded no
+// credentials.
+type CredentialsError struct{ Err error }
+
+// Error says how to provide credentials; the SDK's reasons are in Err.
+func (e *CredentialsError) Error() string {
+	return "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile NAME " +
+		"(glacierd's default key is test, secret test)"
+}
+
+// Unwrap returns the SDK's error.
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// checkEndpoint rejects an endpoint without a scheme, which the SDK would
+// otherwise take for a path and fail on obscurely.
+func checkEndpoint(e string) error {
+	if e == "" || strings.Contains(e, "://") {
+		return nil
+	}
+	return fmt.Errorf("endpoint %q has no scheme: use http://%s (glacierd without TLS) or https://%s", e, e, e)
 }

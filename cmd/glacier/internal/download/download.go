@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 
@@ -34,65 +35,45 @@ type Options struct {
 	Progress func(n int64)
 	// Notice, if set, receives messages for the user.
 	Notice func(format string, args ...any)
+	// FreeSpace returns the bytes free on the file system holding dir, or
+	// -1 if unknown; nil measures it.
+	FreeSpace func(dir string) (int64, error)
 }
 
 // Result describes a finished download.
 type Result struct {
-	Path          string `json:"path"`
-	JobID         string `json:"jobId"`
-	Size          int64  `json:"size"`
-	TreeHash      string `json:"treeHash"`
-	Verified      bool   `json:"verified"` // the whole file matched the job's tree hash
-	RangesFetched int    `json:"rangesFetched"`
-	RangesReused  int    `json:"rangesReused,omitempty"` // from an earlier, interrupted run
+	Path          string `json:"Path"`
+	JobID         string `json:"JobId"`
+	Size          int64  `json:"Size"`
+	TreeHash      string `json:"SHA256TreeHash"`
+	Verified      bool   `json:"Verified"` // the whole file matched the job's tree hash
+	RangesFetched int    `json:"RangesFetched"`
+	RangesReused  int    `json:"RangesReused,omitempty"` // from an earlier, interrupted run
 }
 
 // Run downloads job's output into o.Output. The data goes to
 // o.Output+PartialSuffix and is renamed into place only once it is complete
 // and verified; until then a state file (o.Output+StateSuffix) records the
-// ranges done, so that running again fetches only the rest.
+// ranges done, so that running again fetches only the rest. A download
+// that the file system has no room for fails with a *SpaceError before
+// anything is written.
 func Run(ctx context.Context, api API, job Job, o Options) (Result, error) {
-	o.Concurrency = max(o.Concurrency, 1)
-	if o.Progress == nil {
-		o.Progress = func(int64) {}
-	}
-	if o.Notice == nil {
-		o.Notice = func(string, ...any) {}
-	}
+	o = o.withDefaults()
 	res := Result{Path: o.Output, JobID: job.JobID, Size: job.Size}
 	statePath, partialPath := o.Output+StateSuffix, o.Output+PartialSuffix
 
-	st, err := LoadState(statePath)
+	st, err := loadResumable(job, o, statePath)
 	if err != nil {
 		return res, err
 	}
-	if st != nil && !st.Resumes(job) {
-		o.Notice("ignoring %s: it is for job %s, not this one; starting over", statePath, st.JobID)
-		st = nil
-	}
-	if st == nil {
-		if fi, err := os.Stat(o.Output); err == nil && !o.Force {
-			if fi.IsDir() {
-				return res, fmt.Errorf("%s is a directory", o.Output)
-			}
-			return res, fmt.Errorf("%s already exists (use --force to overwrite it)", o.Output)
-		}
-	}
-
-	rangeSize := o.RangeSize
-	if rangeSize == 0 {
-		rangeSize = AutoRangeSize(job.Size, o.Concurrency)
-	}
-	if err := CheckRangeSize(rangeSize); err != nil {
+	rangeSize, err := chooseRangeSize(job, o, st)
+	if err != nil {
 		return res, err
 	}
-	if st != nil && st.RangeSize != rangeSize {
-		o.Notice("continuing with the interrupted download's range size of %d bytes", st.RangeSize)
-		rangeSize = st.RangeSize
+	if err := checkFreeSpace(o, partialPath, job, st); err != nil {
+		return res, err
 	}
-
-	flags := os.O_RDWR | os.O_CREATE
-	f, err := os.OpenFile(partialPath, flags, 0o644)
+	f, err := os.OpenFile(partialPath, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return res, err
 	}
@@ -101,41 +82,12 @@ func Run(ctx context.Context, api API, job Job, o Options) (Result, error) {
 			f.Close()
 		}
 	}()
-	if st != nil {
-		fi, err := f.Stat()
-		if err != nil {
-			return res, err
-		}
-		if fi.Size() != job.Size {
-			o.Notice("%s has the wrong size; starting over", partialPath)
-			st = nil
-		}
-	}
-	if st == nil {
-		st = NewState(job, rangeSize)
-		if err := f.Truncate(0); err != nil {
-			return res, err
-		}
-	}
-	if err := f.Truncate(job.Size); err != nil {
+	if st, err = keepOrReset(f, job, st, rangeSize, o, partialPath); err != nil {
 		return res, err
 	}
-
 	plan := Plan(job.Size, rangeSize)
-	if len(st.Completed) > 0 {
-		kept, err := recheck(f, st.Completed)
-		if err != nil {
-			return res, err
-		}
-		if len(kept) < len(st.Completed) {
-			o.Notice("%d range(s) in %s no longer match their recorded tree hash; fetching them again", len(st.Completed)-len(kept), partialPath)
-		}
-		st.Completed = kept
-		res.RangesReused = len(kept)
-		o.Notice("resuming download: %d of %d range(s) already done", len(kept), len(plan))
-		for _, d := range kept {
-			o.Progress(d.End - d.Start + 1)
-		}
+	if res.RangesReused, err = reuseCompleted(f, st, plan, o, partialPath); err != nil {
+		return res, err
 	}
 	if err := st.Save(statePath); err != nil {
 		return res, err
@@ -151,41 +103,171 @@ func Run(ctx context.Context, api API, job Job, o Options) (Result, error) {
 		sort.Slice(d.corrupt, func(i, j int) bool { return d.corrupt[i].Range.Start < d.corrupt[j].Range.Start })
 		return res, &CorruptError{Path: partialPath, Ranges: d.corrupt}
 	}
-
-	whole, err := combine(st.Completed, plan)
-	if err != nil {
+	if res.TreeHash, res.Verified, err = verifyWhole(job, st, plan, o, statePath, partialPath); err != nil {
 		return res, err
 	}
-	res.TreeHash = whole
-	switch {
-	case job.TreeHash == "" && allChecked(st.Completed):
-		res.Verified = true // no hash for the whole, but one for every range
-	case job.TreeHash == "":
-		o.Notice("job %s has no tree hash (its range is not tree-hash aligned): the whole file cannot be verified", job.JobID)
-	case whole != job.TreeHash:
-		st.Completed = []Done{} // which range is wrong is unknown: all must be fetched again
-		if err := st.Save(statePath); err != nil {
-			return res, err
-		}
-		return res, &CorruptError{Path: partialPath, Got: whole, Want: job.TreeHash}
-	default:
-		res.Verified = true
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Sync(); err != nil {
-		return res, err
-	}
-	err = f.Close()
 	f = nil
 	if err != nil {
 		return res, err
 	}
-	if err := os.Rename(partialPath, o.Output); err != nil {
-		return res, err
+	return res, moveIntoPlace(partialPath, o.Output, statePath)
+}
+
+// withDefaults fills in the zero values of the options.
+func (o Options) withDefaults() Options {
+	o.Concurrency = max(o.Concurrency, 1)
+	if o.Progress == nil {
+		o.Progress = func(int64) {}
+	}
+	if o.Notice == nil {
+		o.Notice = func(string, ...any) {}
+	}
+	if o.FreeSpace == nil {
+		o.FreeSpace = diskFree
+	}
+	return o
+}
+
+// loadResumable returns the saved state of an interrupted download of job
+// into o.Output, or nil to start afresh; starting afresh over an existing
+// output needs o.Force.
+func loadResumable(job Job, o Options, statePath string) (*State, error) {
+	st, err := LoadState(statePath)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil && st.Pending() {
+		st = nil // a job recorded when it was started: nothing to resume
+	}
+	if st != nil && !st.Resumes(job) {
+		o.Notice("ignoring %s: it is for job %s, not this one; starting over", statePath, st.JobID)
+		st = nil
+	}
+	if st == nil {
+		if fi, err := os.Stat(o.Output); err == nil && !o.Force {
+			if fi.IsDir() {
+				return nil, fmt.Errorf("%s is a directory", o.Output)
+			}
+			return nil, fmt.Errorf("%s already exists (use --force to overwrite it)", o.Output)
+		}
+	}
+	return st, nil
+}
+
+// chooseRangeSize returns the range size asked for (or chosen for the
+// output's size), or the interrupted download's, which its recorded ranges
+// need.
+func chooseRangeSize(job Job, o Options, st *State) (int64, error) {
+	rangeSize := o.RangeSize
+	if rangeSize == 0 {
+		rangeSize = AutoRangeSize(job.Size, o.Concurrency)
+	}
+	if err := CheckRangeSize(rangeSize); err != nil {
+		return 0, err
+	}
+	if st != nil && st.RangeSize != rangeSize {
+		o.Notice("continuing with the interrupted download's range size of %d bytes", st.RangeSize)
+		rangeSize = st.RangeSize
+	}
+	return rangeSize, nil
+}
+
+// checkFreeSpace fails with a *SpaceError when the file system holding the
+// partial file lacks room for the bytes still to download.
+func checkFreeSpace(o Options, partialPath string, job Job, st *State) error {
+	need := job.Size
+	if st != nil {
+		for _, d := range st.Completed {
+			need -= d.End - d.Start + 1
+		}
+	}
+	dir := filepath.Dir(partialPath)
+	free, err := o.FreeSpace(dir)
+	if err != nil || free < 0 || free >= need {
+		return nil // unknown: the writes will tell
+	}
+	return &SpaceError{Path: o.Output, Dir: dir, Need: need, Free: free}
+}
+
+// keepOrReset returns st if the partial file f can hold its ranges, or a
+// new state for an empty f. The file is not extended in advance: it grows
+// as ranges arrive, so an interrupted download holds only what it fetched.
+func keepOrReset(f *os.File, job Job, st *State, rangeSize int64, o Options, partialPath string) (*State, error) {
+	if st != nil {
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		if fi.Size() > job.Size {
+			o.Notice("%s is larger than the output; starting over", partialPath)
+			st = nil
+		}
+	}
+	if st != nil {
+		return st, nil
+	}
+	return NewState(job, rangeSize), f.Truncate(0)
+}
+
+// reuseCompleted keeps the recorded ranges whose data still matches its
+// tree hash, reports them as progress and returns how many there are.
+func reuseCompleted(f *os.File, st *State, plan []Range, o Options, partialPath string) (int, error) {
+	if len(st.Completed) == 0 {
+		return 0, nil
+	}
+	kept, err := recheck(f, st.Completed)
+	if err != nil {
+		return 0, err
+	}
+	if len(kept) < len(st.Completed) {
+		o.Notice("%d range(s) in %s no longer match their recorded tree hash; fetching them again", len(st.Completed)-len(kept), partialPath)
+	}
+	st.Completed = kept
+	o.Notice("resuming download: %d of %d range(s) already done", len(kept), len(plan))
+	for _, d := range kept {
+		o.Progress(d.End - d.Start + 1)
+	}
+	return len(kept), nil
+}
+
+// verifyWhole computes the output's tree hash from its ranges' and checks
+// it against the job's. A mismatch forgets every range (which one is wrong
+// is unknown) and is a *CorruptError.
+func verifyWhole(job Job, st *State, plan []Range, o Options, statePath, partialPath string) (hash string, verified bool, err error) {
+	whole, err := combine(st.Completed, plan)
+	if err != nil {
+		return "", false, err
+	}
+	switch {
+	case job.TreeHash == "" && allChecked(st.Completed):
+		return whole, true, nil // no hash for the whole, but one for every range
+	case job.TreeHash == "":
+		o.Notice("job %s has no tree hash (its range is not tree-hash aligned): the whole file cannot be verified", job.JobID)
+		return whole, false, nil
+	case whole != job.TreeHash:
+		st.Completed = []Done{}
+		if err := st.Save(statePath); err != nil {
+			return whole, false, err
+		}
+		return whole, false, &CorruptError{Path: partialPath, Got: whole, Want: job.TreeHash}
+	}
+	return whole, true, nil
+}
+
+// moveIntoPlace renames the verified partial file to the output and removes
+// the state file.
+func moveIntoPlace(partialPath, output, statePath string) error {
+	if err := os.Rename(partialPath, output); err != nil {
+		return err
 	}
 	if err := os.Remove(statePath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return res, err
+		return err
 	}
-	return res, nil
+	return nil
 }
 
 // allChecked reports whether every range was checked against a tree hash

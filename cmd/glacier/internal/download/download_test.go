@@ -174,3 +174,57 @@ func TestRunWithoutJobTreeHash(t *testing.T) {
 		t.Error("data differs")
 	}
 }
+
+// failAfter serves the first n ranges and then fails, as a dropped network
+// or an interrupted command would.
+type failAfter struct {
+	*fakeOutput
+	n int
+}
+
+func (f *failAfter) GetJobOutput(ctx context.Context, in *glacier.GetJobOutputInput, o ...func(*glacier.Options)) (*glacier.GetJobOutputOutput, error) {
+	f.mu.Lock()
+	done := f.requests
+	f.mu.Unlock()
+	if done >= f.n {
+		return nil, errors.New("connection refused")
+	}
+	return f.fakeOutput.GetJobOutput(ctx, in, o...)
+}
+
+// TestNoRoomFailsBeforeWriting: a download the disk has no room for fails
+// at once, leaving no partial file behind.
+func TestNoRoomFailsBeforeWriting(t *testing.T) {
+	f, job, out := setup(t, 3*int(MiB))
+	_, err := Run(context.Background(), f, job, Options{Output: out,
+		FreeSpace: func(string) (int64, error) { return 2 * MiB, nil }})
+	var se *SpaceError
+	if !errors.As(err, &se) || se.Need != 3*MiB || !strings.Contains(err.Error(), "not enough disk space") {
+		t.Fatalf("err = %v, want a SpaceError for 3 MiB", err)
+	}
+	for _, p := range []string{out + PartialSuffix, out + StateSuffix} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was created", p)
+		}
+	}
+}
+
+// TestInterruptedPartialIsNotPreallocated: an interrupted download's
+// partial file holds what was fetched, not a sparse file of the full size
+// that a full disk could never fill.
+func TestInterruptedPartialIsNotPreallocated(t *testing.T) {
+	f, job, out := setup(t, 8*int(MiB))
+	data := f.data
+	api := &failAfter{fakeOutput: f, n: 3}
+	if _, err := Run(context.Background(), api, job, Options{Output: out, RangeSize: MiB, Concurrency: 1}); err == nil {
+		t.Fatal("the interrupted download succeeded")
+	}
+	fi, err := os.Stat(out + PartialSuffix)
+	if err != nil || fi.Size() != 3*MiB {
+		t.Fatalf("partial file: %v, %v; want the 3 MiB fetched", fi.Size(), err)
+	}
+	res, err := Run(context.Background(), &fakeOutput{data: data}, job, Options{Output: out, RangeSize: MiB})
+	if got, _ := os.ReadFile(out); err != nil || res.RangesReused != 3 || !bytes.Equal(got, data) {
+		t.Fatalf("resume: %+v, %v", res, err)
+	}
+}

@@ -3,7 +3,23 @@ package download
 import (
 	"fmt"
 	"strings"
+
+	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
 )
+
+// SpaceError is a download the file system has no room for, found before
+// anything was written.
+type SpaceError struct {
+	Path       string // the output
+	Dir        string // where its partial file goes
+	Need, Free int64
+}
+
+// Error says how much room is missing.
+func (e *SpaceError) Error() string {
+	return fmt.Sprintf("not enough disk space for %s: %s more to download, but %s has only %s free; free some space (or download elsewhere) and run the command again",
+		e.Path, units.Format(e.Need), e.Dir, units.Format(e.Free))
+}
 
 // RangeError is a range whose data does not match the tree hash Glacier
 // sent with it.

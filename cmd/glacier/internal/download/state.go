@@ -30,6 +30,10 @@ type State struct {
 	TreeHash           string `json:"treeHash,omitempty"`
 	RangeSize          int64  `json:"rangeSize"`
 	Completed          []Done `json:"completed"`
+	// NewJobID is a retrieval job started to replace JobID (which expired)
+	// and not yet downloaded from: a rerun waits for it rather than
+	// starting another.
+	NewJobID string `json:"newJobId,omitempty"`
 }
 
 // Done is a range written to the partial file, with its tree hash.
@@ -51,6 +55,26 @@ func NewState(job Job, rangeSize int64) *State {
 		RangeSize: rangeSize, Completed: []Done{},
 	}
 }
+
+// RecordJob notes in the state file at path that jobID was started to
+// retrieve archiveID (byteRange "" for all of it) from vault, so that a rerun
+// interrupted before any byte is downloaded waits for that job instead of
+// starting another. A state with downloaded ranges of the same archive keeps
+// them (they are reused if the new job's output matches) and notes the job
+// as its NewJobID.
+func RecordJob(path, vault, archiveID, byteRange, jobID string) error {
+	st, err := LoadState(path)
+	if err == nil && st != nil && st.Version == stateVersion && st.Vault == vault && st.ArchiveID == archiveID && len(st.Completed) > 0 {
+		st.NewJobID = jobID
+		return st.Save(path)
+	}
+	st = &State{Version: stateVersion, Vault: vault, JobID: jobID, ArchiveID: archiveID, RetrievalByteRange: byteRange, Completed: []Done{}}
+	return st.Save(path)
+}
+
+// Pending reports whether the state records only a started job: nothing
+// has been downloaded yet.
+func (s *State) Pending() bool { return s.Size == 0 && len(s.Completed) == 0 }
 
 // Resumes reports whether the saved state can continue a download of job:
 // it is for the same job, or for another job that retrieved the very same

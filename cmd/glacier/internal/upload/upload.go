@@ -48,16 +48,16 @@ type Source struct {
 
 // Result describes a stored archive.
 type Result struct {
-	ArchiveID    string `json:"archiveId"`
-	Location     string `json:"location,omitempty"`
-	Size         int64  `json:"size"`
-	TreeHash     string `json:"treeHash"`
-	UploadID     string `json:"uploadId,omitempty"` // multipart only
-	PartSize     int64  `json:"partSize,omitempty"`
-	Parts        int    `json:"parts,omitempty"`
-	PartsSent    int    `json:"partsSent,omitempty"`
-	PartsSkipped int    `json:"partsSkipped,omitempty"` // already in the vault when resuming
-	Resumed      bool   `json:"resumed,omitempty"`
+	ArchiveID    string `json:"ArchiveId"`
+	Location     string `json:"Location,omitempty"`
+	Size         int64  `json:"Size"`
+	TreeHash     string `json:"SHA256TreeHash"`
+	UploadID     string `json:"UploadId,omitempty"` // multipart only
+	PartSize     int64  `json:"PartSizeInBytes,omitempty"`
+	Parts        int    `json:"Parts,omitempty"`
+	PartsSent    int    `json:"PartsSent,omitempty"`
+	PartsSkipped int    `json:"PartsSkipped,omitempty"` // already in the vault when resuming
+	Resumed      bool   `json:"Resumed,omitempty"`
 }
 
 // InterruptedError is a multipart upload that failed after it was initiated;
@@ -146,87 +146,34 @@ func optional(s string) *string {
 // multipart runs (or resumes) a multipart upload of src.
 func multipart(ctx context.Context, api API, src Source, o Options) (Result, error) {
 	res := Result{}
-	partSize := o.PartSize
-	var remote map[int64]RemotePart
-	switch {
-	case o.ResumeID != "":
-		ps, desc, parts, err := listParts(ctx, api, o.AccountID, o.Vault, o.ResumeID)
-		if err != nil {
-			return res, err
-		}
-		if partSize != 0 && partSize != ps {
-			return res, fmt.Errorf("upload %s uses parts of %s, not the --part-size %s", o.ResumeID, units.Format(ps), units.Format(partSize))
-		}
-		if desc != o.Description {
-			o.Notice("upload %s has description %q; the archive will keep it", o.ResumeID, desc)
-		}
-		partSize, remote, res.UploadID, res.Resumed = ps, parts, o.ResumeID, true
-	case partSize == 0:
-		ps, err := AutoPartSize(src.Size, o.Concurrency)
-		if err != nil {
-			return res, err
-		}
-		partSize = ps
+	t, err := chooseUpload(ctx, api, src, o)
+	if err != nil {
+		return res, err
 	}
-	if src.Size >= 0 {
-		if _, err := Plan(src.Size, partSize); err != nil {
+	if t.uploadID == "" {
+		if t.uploadID, err = initiate(ctx, api, o, t.partSize); err != nil {
 			return res, err
 		}
-	}
-	if o.ResumeAuto && res.UploadID == "" {
-		uploads, err := listUploads(ctx, api, o.AccountID, o.Vault)
-		if err != nil {
-			return res, err
-		}
-		if u, n := PickUpload(uploads, o.Description, partSize); n > 0 {
-			id := aws.ToString(u.MultipartUploadId)
-			if n > 1 {
-				o.Notice("%d in-progress uploads match; resuming the newest, %s", n, id)
-			}
-			if _, _, remote, err = listParts(ctx, api, o.AccountID, o.Vault, id); err != nil {
-				return res, err
-			}
-			res.UploadID, res.Resumed = id, true
-		} else {
-			o.Notice("no in-progress upload with this description and part size %s; starting a new one", units.Format(partSize))
-		}
-	}
-	if res.UploadID == "" {
-		out, err := api.InitiateMultipartUpload(ctx, &glacier.InitiateMultipartUploadInput{
-			AccountId: aws.String(o.AccountID), VaultName: aws.String(o.Vault),
-			ArchiveDescription: optional(o.Description), PartSize: aws.String(fmt.Sprint(partSize)),
-		})
-		if err != nil {
-			return res, fmt.Errorf("initiate multipart upload: %w", err)
-		}
-		res.UploadID = aws.ToString(out.UploadId)
 	} else {
-		o.Notice("resuming upload %s: the vault holds %d part(s) of %s", res.UploadID, len(remote), units.Format(partSize))
+		o.Notice("resuming upload %s: the vault holds %d part(s) of %s", t.uploadID, len(t.remote), units.Format(t.partSize))
 	}
-	res.PartSize = partSize
-	p := &pipeline{api: api, o: o, uploadID: res.UploadID, partSize: partSize, remote: remote}
+	res.UploadID, res.PartSize, res.Resumed = t.uploadID, t.partSize, t.resumed
+	interrupted := func(err error) error { return &InterruptedError{Vault: o.Vault, UploadID: t.uploadID, Err: err} }
+	p := &pipeline{api: api, o: o, uploadID: t.uploadID, partSize: t.partSize, remote: t.remote}
 	if err := p.run(ctx, src.R); err != nil {
-		return res, &InterruptedError{Vault: o.Vault, UploadID: res.UploadID, Err: err}
+		return res, interrupted(err)
 	}
-	if src.Size >= 0 && p.total != src.Size {
-		return res, &InterruptedError{Vault: o.Vault, UploadID: res.UploadID,
-			Err: fmt.Errorf("the input changed size while being read: %d bytes expected, %d read", src.Size, p.total)}
-	}
-	if p.total == 0 {
-		return res, &InterruptedError{Vault: o.Vault, UploadID: res.UploadID, Err: errors.New("nothing to upload: the input is empty")}
-	}
-	if extra := Beyond(remote, p.total); len(extra) > 0 {
-		return res, &InterruptedError{Vault: o.Vault, UploadID: res.UploadID, Err: fmt.Errorf(
-			"upload %s holds a part at byte %d, past the end of the %d-byte input: it was made from different data", res.UploadID, extra[0].Start, p.total)}
+	if err := checkInputRead(src, p.total, t); err != nil {
+		return res, interrupted(err)
 	}
 	tree := treehash.Combine(p.hashes)
 	want := hex.EncodeToString(tree[:])
 	out, err := api.CompleteMultipartUpload(ctx, &glacier.CompleteMultipartUploadInput{
-		AccountId: aws.String(o.AccountID), VaultName: aws.String(o.Vault), UploadId: aws.String(res.UploadID),
+		AccountId: aws.String(o.AccountID), VaultName: aws.String(o.Vault), UploadId: aws.String(t.uploadID),
 		ArchiveSize: aws.String(fmt.Sprint(p.total)), Checksum: aws.String(want),
 	})
 	if err != nil {
-		return res, &InterruptedError{Vault: o.Vault, UploadID: res.UploadID, Err: fmt.Errorf("complete multipart upload: %w", err)}
+		return res, interrupted(fmt.Errorf("complete multipart upload: %w", err))
 	}
 	if got := aws.ToString(out.Checksum); got != want {
 		return res, fmt.Errorf("the vault reports tree hash %s for the archive, but its data hashes to %s", got, want)
@@ -234,4 +181,99 @@ func multipart(ctx context.Context, api API, src Source, o Options) (Result, err
 	res.ArchiveID, res.Location, res.Size, res.TreeHash = aws.ToString(out.ArchiveId), aws.ToString(out.Location), p.total, want
 	res.Parts, res.PartsSent, res.PartsSkipped = len(p.hashes), p.sent, p.skipped
 	return res, nil
+}
+
+// target is the multipart upload to send parts to: one to resume (uploadID
+// set, remote its parts), or a new one of partSize.
+type target struct {
+	uploadID string
+	partSize int64
+	remote   map[int64]RemotePart
+	resumed  bool
+}
+
+// chooseUpload picks the upload to resume (--resume, or --resume-auto's
+// match) and the part size, checking that the input fits in its parts.
+func chooseUpload(ctx context.Context, api API, src Source, o Options) (target, error) {
+	t := target{partSize: o.PartSize}
+	switch {
+	case o.ResumeID != "":
+		ps, desc, parts, err := listParts(ctx, api, o.AccountID, o.Vault, o.ResumeID)
+		if err != nil {
+			return t, err
+		}
+		if t.partSize != 0 && t.partSize != ps {
+			return t, fmt.Errorf("upload %s uses parts of %s, not the --part-size %s", o.ResumeID, units.Format(ps), units.Format(t.partSize))
+		}
+		if desc != o.Description {
+			o.Notice("upload %s has description %q; the archive will keep it", o.ResumeID, desc)
+		}
+		t = target{uploadID: o.ResumeID, partSize: ps, remote: parts, resumed: true}
+	case t.partSize == 0:
+		ps, err := AutoPartSize(src.Size, o.Concurrency)
+		if err != nil {
+			return t, err
+		}
+		t.partSize = ps
+	}
+	if src.Size >= 0 {
+		if _, err := Plan(src.Size, t.partSize); err != nil {
+			return t, err
+		}
+	}
+	if o.ResumeAuto && t.uploadID == "" {
+		return findResumable(ctx, api, o, t.partSize)
+	}
+	return t, nil
+}
+
+// findResumable returns the newest in-progress upload with the same
+// description and part size, or a new target if there is none.
+func findResumable(ctx context.Context, api API, o Options, partSize int64) (target, error) {
+	t := target{partSize: partSize}
+	uploads, err := listUploads(ctx, api, o.AccountID, o.Vault)
+	if err != nil {
+		return t, err
+	}
+	u, n := PickUpload(uploads, o.Description, partSize)
+	if n == 0 {
+		o.Notice("no in-progress upload with this description and part size %s; starting a new one", units.Format(partSize))
+		return t, nil
+	}
+	id := aws.ToString(u.MultipartUploadId)
+	if n > 1 {
+		o.Notice("%d in-progress uploads match; resuming the newest, %s", n, id)
+	}
+	if _, _, t.remote, err = listParts(ctx, api, o.AccountID, o.Vault, id); err != nil {
+		return t, err
+	}
+	t.uploadID, t.resumed = id, true
+	return t, nil
+}
+
+// initiate starts a new multipart upload and returns its ID.
+func initiate(ctx context.Context, api API, o Options, partSize int64) (string, error) {
+	out, err := api.InitiateMultipartUpload(ctx, &glacier.InitiateMultipartUploadInput{
+		AccountId: aws.String(o.AccountID), VaultName: aws.String(o.Vault),
+		ArchiveDescription: optional(o.Description), PartSize: aws.String(fmt.Sprint(partSize)),
+	})
+	if err != nil {
+		return "", fmt.Errorf("initiate multipart upload: %w", err)
+	}
+	return aws.ToString(out.UploadId), nil
+}
+
+// checkInputRead checks that the input read, total bytes, is what the
+// upload can be completed with.
+func checkInputRead(src Source, total int64, t target) error {
+	switch {
+	case src.Size >= 0 && total != src.Size:
+		return fmt.Errorf("the input changed size while being read: %d bytes expected, %d read", src.Size, total)
+	case total == 0:
+		return errors.New("nothing to upload: the input is empty")
+	}
+	if extra := Beyond(t.remote, total); len(extra) > 0 {
+		return fmt.Errorf("upload %s holds a part at byte %d, past the end of the %d-byte input: it was made from different data", t.uploadID, extra[0].Start, total)
+	}
+	return nil
 }
