@@ -30,11 +30,13 @@ type cli struct {
 	Quiet       bool   `short:"q" help:"No progress bars or status messages." group:"global"`
 	MaxAttempts int    `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
 	Debug       bool   `help:"Log HTTP requests and retries, and print errors in full." group:"global"`
+	CatalogPath string `name:"catalog" help:"Catalog of uploaded archives (default: GLACIER_CATALOG, else $XDG_STATE_HOME/glacier/catalog.db or ~/.local/state/glacier/catalog.db); off turns it off." placeholder:"PATH" group:"global"`
 
 	Vault           vaultCmd           `cmd:"" help:"Create, list, describe and delete vaults."`
 	Upload          uploadCmd          `cmd:"" help:"Upload a file or standard input as an archive."`
 	Uploads         uploadsCmd         `cmd:"" help:"List and abort in-progress multipart uploads."`
 	Archive         archiveCmd         `cmd:"" help:"Delete archives."`
+	Catalog         catalogCmd         `cmd:"" help:"List the archives uploaded from this machine, kept in a local catalog."`
 	Retrieve        retrieveCmd        `cmd:"" help:"Retrieve an archive: start a job, wait for it, download and verify."`
 	Download        downloadCmd        `cmd:"" help:"Download the output of an archive-retrieval job into a file."`
 	Inventory       inventoryCmd       `cmd:"" help:"List a vault's archives, through inventory-retrieval jobs."`
@@ -54,6 +56,7 @@ type app struct {
 	env env
 	cli *cli
 	gl  *glacier.Client
+	cat catalogState
 }
 
 // client returns the Glacier client, building it on first use. concurrency

@@ -41,7 +41,7 @@ func (t *transferFlags) validate(needOut bool) error {
 
 type retrieveCmd struct {
 	Vault          string `arg:"" help:"Vault name."`
-	ArchiveID      string `arg:"" name:"archive-id" help:"Archive ID."`
+	ArchiveID      string `arg:"" name:"archive" help:"Archive ID, or the file name or description of a catalogued archive."`
 	Tier           string `enum:"Expedited,Standard,Bulk" default:"Standard" help:"Retrieval tier: Expedited (minutes), Standard (hours) or Bulk."`
 	Range          string `help:"Retrieve only archive bytes FIRST-LAST (FIRST a multiple of 1 MiB, LAST+1 too or the archive's end)." placeholder:"FIRST-LAST"`
 	JobDescription string `name:"job-description" help:"Description of the retrieval job." placeholder:"TEXT"`
@@ -64,6 +64,9 @@ func (c *retrieveCmd) Validate() error {
 func (c *retrieveCmd) Run(a *app) error {
 	gl, err := a.client(c.Concurrency)
 	if err != nil {
+		return err
+	}
+	if c.ArchiveID, err = a.resolveArchive(gl, c.Vault, c.ArchiveID); err != nil {
 		return err
 	}
 	jobID := ""

@@ -100,6 +100,7 @@ func (c *uploadCmd) Run(a *app) error {
 		return err
 	}
 	bar.Finish()
+	a.record(gl, c.Vault, c.File, desc, res)
 	if a.jsonOut() {
 		return a.printJSON(res)
 	}
@@ -181,7 +182,7 @@ type archiveCmd struct {
 
 type archiveDeleteCmd struct {
 	Vault     string `arg:"" help:"Vault name."`
-	ArchiveID string `arg:"" name:"archive-id" help:"Archive ID."`
+	ArchiveID string `arg:"" name:"archive" help:"Archive ID, or the file name or description of a catalogued archive."`
 }
 
 // Run deletes the archive.
@@ -190,8 +191,15 @@ func (c *archiveDeleteCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	_, err = gl.DeleteArchive(a.ctx, &glacier.DeleteArchiveInput{AccountId: a.account(), VaultName: &c.Vault, ArchiveId: &c.ArchiveID})
-	return err
+	id, err := a.resolveArchive(gl, c.Vault, c.ArchiveID)
+	if err != nil {
+		return err
+	}
+	if _, err = gl.DeleteArchive(a.ctx, &glacier.DeleteArchiveInput{AccountId: a.account(), VaultName: &c.Vault, ArchiveId: &id}); err != nil {
+		return err
+	}
+	a.markDeleted(gl, c.Vault, id)
+	return nil
 }
 
 // The SDK client must satisfy the upload package's API.

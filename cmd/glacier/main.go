@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,6 +60,7 @@ type env struct {
 	httpClient  aws.HTTPClient                    // nil: the SDK's
 	loadOptions []func(*config.LoadOptions) error // appended to the AWS config loader's
 	getenv      func(string) string               // nil: os.Getenv
+	now         func() time.Time                  // nil: time.Now
 }
 
 // exitRequest is how kong's Exit (after --help) unwinds out of parsing.
@@ -106,6 +108,7 @@ func run(ctx context.Context, e env, args []string) (code int) {
 	}
 	unescapeIDs(kctx)
 	a := &app{ctx: ctx, env: e, cli: &c}
+	defer a.closeCatalog()
 	if err := kctx.Run(a); err != nil {
 		return a.report(err)
 	}
