@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,6 +22,7 @@ const catalogOff = "off"
 
 // catalogState is the app's lazily opened catalog.
 type catalogState struct {
+	mu     sync.Mutex // guards the fields below; commands call catalog from several goroutines
 	cat    *catalog.Catalog
 	opened bool
 	err    error
@@ -54,6 +56,8 @@ func (a *app) catalogPath() string {
 // catalog opens the catalog on first use; it returns nil, nil when the
 // catalog is turned off.
 func (a *app) catalog() (*catalog.Catalog, error) {
+	a.cat.mu.Lock()
+	defer a.cat.mu.Unlock()
 	if !a.cat.opened {
 		a.cat.opened = true
 		if p := a.catalogPath(); p != "" {
@@ -65,6 +69,8 @@ func (a *app) catalog() (*catalog.Catalog, error) {
 
 // closeCatalog closes the catalog if it was opened.
 func (a *app) closeCatalog() {
+	a.cat.mu.Lock()
+	defer a.cat.mu.Unlock()
 	if a.cat.cat != nil {
 		a.cat.cat.Close()
 	}

@@ -158,6 +158,7 @@ type Query struct {
 	Vault          string
 	Ref            string // an archive ID, a file (path or base name) or a description
 	TreeHash       string
+	Size           int64 // > 0: only archives of this size
 	IncludeDeleted bool
 }
 
@@ -181,6 +182,10 @@ func (c *Catalog) Find(ctx context.Context, s Scope, q Query) ([]Entry, error) {
 	if q.TreeHash != "" {
 		where = append(where, "tree_hash = ?")
 		args = append(args, q.TreeHash)
+	}
+	if q.Size > 0 {
+		where = append(where, "size = ?")
+		args = append(args, q.Size)
 	}
 	if !q.IncludeDeleted {
 		where = append(where, "deleted_at IS NULL")

@@ -101,7 +101,10 @@ func TestResolveSeveralMatches(t *testing.T) {
 	if got, _ := c.Find(ctx, local, Query{Vault: "v", Ref: "X", IncludeDeleted: true}); len(got) != 1 || got[0].DeletionDate == nil {
 		t.Fatalf("unknown deleted archive: %+v", got)
 	}
-	if got, _ := c.Find(ctx, local, Query{Vault: "v", TreeHash: "same"}); len(got) != 2 {
+	if got, _ := c.Find(ctx, local, Query{Vault: "v", Size: 2}); len(got) != 0 {
+		t.Fatalf("by size: %+v", got)
+	}
+	if got, _ := c.Find(ctx, local, Query{Vault: "v", TreeHash: "same", Size: 1}); len(got) != 2 {
 		t.Fatalf("by tree hash: %+v", got)
 	}
 }
