@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
@@ -22,21 +23,25 @@ import (
 
 // cli is the command line: global flags and the command tree.
 type cli struct {
-	Profile     string `help:"Shared-config profile (default: AWS_PROFILE, else \"default\")." placeholder:"NAME" group:"global"`
-	Region      string `help:"AWS region (default: AWS_REGION or the profile's; us-east-1 with a custom endpoint)." placeholder:"REGION" group:"global"`
-	EndpointURL string `name:"endpoint-url" help:"Service endpoint, e.g. http://127.0.0.1:8080 for glacierd (default: AWS_ENDPOINT_URL_GLACIER, AWS_ENDPOINT_URL or the profile's endpoint_url)." placeholder:"URL" group:"global"`
-	AccountID   string `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." placeholder:"ID" group:"global"`
-	Output      string `enum:"text,json" default:"text" help:"Result format: text or json (for scripts)." group:"global"`
-	Quiet       bool   `short:"q" help:"No progress bars or status messages." group:"global"`
-	MaxAttempts int    `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
-	Debug       bool   `help:"Log HTTP requests and retries, and print errors in full." group:"global"`
-	CatalogPath string `name:"catalog" help:"Catalog of uploaded archives (default: GLACIER_CATALOG, else $XDG_STATE_HOME/glacier/catalog.db or ~/.local/state/glacier/catalog.db); off turns it off." placeholder:"PATH" group:"global"`
+	Profile     string           `help:"Shared-config profile (default: AWS_PROFILE, else \"default\")." placeholder:"NAME" group:"global"`
+	Region      string           `help:"AWS region (default: AWS_REGION or the profile's; us-east-1 with a custom endpoint)." placeholder:"REGION" group:"global"`
+	EndpointURL string           `name:"endpoint-url" help:"Service endpoint, e.g. http://127.0.0.1:8080 for glacierd (default: AWS_ENDPOINT_URL_GLACIER, AWS_ENDPOINT_URL or the profile's endpoint_url)." placeholder:"URL" group:"global"`
+	AccountID   string           `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." placeholder:"ID" group:"global"`
+	Output      string           `enum:"text,json" default:"text" help:"Result format: text or json (for scripts)." group:"global"`
+	Quiet       bool             `short:"q" help:"No progress bars or status messages." group:"global"`
+	MaxAttempts int              `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
+	Debug       bool             `help:"Log HTTP requests and retries, and print errors in full." group:"global"`
+	Version     kong.VersionFlag `help:"Print the version and exit." group:"global"`
+	CatalogPath string           `name:"catalog" help:"Catalog of uploaded archives (default: GLACIER_CATALOG, else $XDG_STATE_HOME/glacier/catalog.db or ~/.local/state/glacier/catalog.db); off turns it off." placeholder:"PATH" group:"global"`
 
 	Vault           vaultCmd           `cmd:"" help:"Create, list, describe and delete vaults."`
 	Upload          uploadCmd          `cmd:"" help:"Upload a file or standard input as an archive."`
 	Uploads         uploadsCmd         `cmd:"" help:"List and abort in-progress multipart uploads."`
 	Archive         archiveCmd         `cmd:"" help:"Delete archives."`
 	Catalog         catalogCmd         `cmd:"" help:"List the archives uploaded from this machine, kept in a local catalog."`
+	Help            helpCmd            `cmd:"" help:"Show a command's help: glacier help vault delete."`
+	Completion      completionCmd      `cmd:"" help:"Print a shell completion script: source <(glacier completion bash)."`
+	Complete        completeCmd        `cmd:"" name:"__complete" hidden:"" help:"Print completions for a command line (used by the completion scripts)."`
 	Retrieve        retrieveCmd        `cmd:"" help:"Retrieve an archive: start a job, wait for it, download and verify."`
 	Download        downloadCmd        `cmd:"" help:"Download the output of an archive-retrieval job into a file."`
 	Inventory       inventoryCmd       `cmd:"" help:"List a vault's archives, through inventory-retrieval jobs."`

@@ -76,6 +76,7 @@ func run(ctx context.Context, e env, args []string) (code int) {
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 		kong.ExplicitGroups([]kong.Group{{Key: "global", Title: "Global flags:"}}),
+		kong.Vars{"version": buildVersion()},
 	)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "glacier: internal error:", err)
@@ -134,6 +135,9 @@ func (a *app) report(err error) int {
 	if errors.As(err, &ie) {
 		defer fmt.Fprintf(w, "The parts sent so far stay in the vault: resume with --resume %s (or --resume-auto),\n"+
 			"or discard them with: glacier uploads abort %s %s\n", ie.UploadID, ie.Vault, ie.UploadID)
+	}
+	if code, ok := errors.AsType[exitCode](err); ok {
+		return int(code) // already reported
 	}
 	if a.ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		fmt.Fprintln(w, "glacier: interrupted")
