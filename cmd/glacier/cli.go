@@ -19,6 +19,7 @@ import (
 	"github.com/glacierd/glacierd/cmd/glacier/internal/client"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/jobwait"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/progress"
+	"github.com/glacierd/glacierd/cmd/glacier/internal/tierwait"
 )
 
 // cli is the command line: global flags and the command tree.
@@ -139,6 +140,9 @@ func (a *app) waitJob(gl *glacier.Client, vault, jobID string, w waitFlags) (*gl
 			return
 		}
 		line := fmt.Sprintf("job %s: %s", short(jobID), j.StatusCode)
+		if e := tierwait.Expected(j); e != "" {
+			line += " (" + e + ")"
+		}
 		if waited >= time.Second {
 			line += fmt.Sprintf(", waited %s", waited.Round(time.Second))
 		}

@@ -43,10 +43,14 @@ func TestInventoryReusesRecentJob(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// While that job runs, inventory waits for it rather than starting another.
-	r := s.runEnv(ctx, e, "inventory", "v", "--wait-timeout", "1ms", "--poll", "1ms")
+	// While that job runs, inventory waits for it rather than starting
+	// another. (Its first status line comes before --wait-timeout ends.)
+	r := s.runEnv(ctx, e, "inventory", "v", "--wait-timeout", "2s", "--poll", "1h")
 	if r.code == 0 || !strings.Contains(r.stderr, "waiting for inventory job "+short(*job.JobId)+", started 0s ago") {
 		t.Fatalf("inventory while a job runs: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "InProgress (inventory: expected about 4 h)") {
+		t.Errorf("the status line does not give the expected wait:\n%s", r.stderr)
 	}
 	clock.Advance(5 * time.Hour) // inventories take 2–4 h
 	clock.Advance(90 * time.Minute)
