@@ -21,7 +21,7 @@ import (
 // dirResult is one file of a directory upload, as --output json prints it.
 type dirResult struct {
 	File               string
-	ArchiveId          string `json:",omitempty"` //nolint:revive // Glacier's spelling, kept for JSON
+	ArchiveId          string `json:",omitempty"` // Glacier's spelling, kept for JSON
 	ArchiveDescription string
 	Size               int64
 	SHA256TreeHash     string `json:",omitempty"`

@@ -33,9 +33,9 @@ type Scope struct {
 type Entry struct {
 	Endpoint           string
 	Region             string
-	AccountId          string //nolint:revive // Glacier's spelling, kept for JSON
+	AccountId          string // Glacier's spelling, kept for JSON
 	VaultName          string
-	ArchiveId          string //nolint:revive // Glacier's spelling, kept for JSON
+	ArchiveId          string // Glacier's spelling, kept for JSON
 	ArchiveDescription string
 	File               string `json:",omitempty"` // absolute path of the uploaded file; "" for standard input
 	Size               int64
