@@ -24,14 +24,15 @@ import (
 
 // cli is the command line: global flags and the command tree.
 type cli struct {
-	Profile     string           `help:"Shared-config profile (default: AWS_PROFILE, else \"default\")." placeholder:"NAME" group:"global"`
-	Region      string           `help:"AWS region (default: AWS_REGION or the profile's; us-east-1 with a custom endpoint)." placeholder:"REGION" group:"global"`
-	EndpointURL string           `name:"endpoint-url" help:"Service endpoint, e.g. http://127.0.0.1:8080 for glacierd (default: AWS_ENDPOINT_URL_GLACIER, AWS_ENDPOINT_URL or the profile's endpoint_url)." placeholder:"URL" group:"global"`
-	AccountID   string           `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." placeholder:"ID" group:"global"`
-	Output      string           `enum:"text,json" default:"text" help:"Result format: text or json (for scripts)." group:"global"`
-	Quiet       bool             `short:"q" help:"No progress bars or status messages." group:"global"`
-	MaxAttempts int              `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
-	Debug       bool             `help:"Log HTTP requests and retries, and print errors in full." group:"global"`
+	Profile     string `help:"Shared-config profile (default: AWS_PROFILE, else \"default\")." placeholder:"NAME" group:"global"`
+	Region      string `help:"AWS region (default: AWS_REGION or the profile's; us-east-1 with a custom endpoint)." placeholder:"REGION" group:"global"`
+	EndpointURL string `name:"endpoint-url" help:"Service endpoint, e.g. http://127.0.0.1:8080 for glacierd (default: AWS_ENDPOINT_URL_GLACIER, AWS_ENDPOINT_URL or the profile's endpoint_url)." placeholder:"URL" group:"global"`
+	AccountID   string `name:"account-id" default:"-" help:"Account ID; \"-\" means the credentials' own account." placeholder:"ID" group:"global"`
+	Output      string `enum:"text,json" default:"text" help:"Result format: text or json (for scripts)." group:"global"`
+	Quiet       bool   `short:"q" help:"No progress bars or status messages." group:"global"`
+	MaxAttempts int    `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
+	Debug       bool   `help:"Log HTTP requests and retries, and print errors in full." group:"global"`
+
 	Version     kong.VersionFlag `help:"Print the version and exit." group:"global"`
 	CatalogPath string           `name:"catalog" help:"Catalog of uploaded archives (default: GLACIER_CATALOG, else $XDG_STATE_HOME/glacier/catalog.db or ~/.local/state/glacier/catalog.db); off turns it off." placeholder:"PATH" group:"global"`
 

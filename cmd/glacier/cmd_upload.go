@@ -15,16 +15,17 @@ import (
 )
 
 type uploadCmd struct {
-	Vault        string      `arg:"" help:"Vault name."`
-	File         string      `arg:"" help:"File to upload; - reads standard input; a directory uploads every file in it, each as an archive described by its path."`
-	Description  *string     `short:"d" help:"Archive description (default: the file's name; none for standard input)." placeholder:"TEXT"`
-	PartSize     units.Bytes `name:"part-size" help:"Multipart part size, 1MiB times a power of two up to 4GiB; inputs larger than one part then go multipart (default: chosen from the size, 16MiB for standard input)." placeholder:"SIZE"`
-	Threshold    units.Bytes `name:"multipart-threshold" default:"64MiB" help:"Inputs at least this large use a parallel multipart upload." placeholder:"SIZE"`
-	Concurrency  int         `short:"c" default:"4" help:"Parts uploaded in parallel (memory: about (concurrency + 2) × part size)."`
-	Resume       string      `xor:"resume" placeholder:"UPLOAD_ID" help:"Resume this multipart upload: send only the parts the vault lacks or holds damaged."`
-	ResumeAuto   bool        `name:"resume-auto" xor:"resume" help:"Resume the newest in-progress upload with the same description and part size, if there is one."`
-	Parallel     int         `short:"j" default:"4" help:"Files uploaded at once when FILE is a directory (memory: up to this many times the multipart threshold)."`
-	SkipExisting bool        `name:"skip-existing" help:"Skip a file whose contents the catalog says are already in the vault (same size and tree hash)."`
+	Vault       string      `arg:"" help:"Vault name."`
+	File        string      `arg:"" help:"File to upload; - reads standard input; a directory uploads every file in it, each as an archive described by its path."`
+	Description *string     `short:"d" help:"Archive description (default: the file's name; none for standard input)." placeholder:"TEXT"`
+	PartSize    units.Bytes `name:"part-size" help:"Multipart part size, 1MiB times a power of two up to 4GiB; inputs larger than one part then go multipart (default: chosen from the size, 16MiB for standard input)." placeholder:"SIZE"`
+	Threshold   units.Bytes `name:"multipart-threshold" default:"64MiB" help:"Inputs at least this large use a parallel multipart upload." placeholder:"SIZE"`
+	Concurrency int         `short:"c" default:"4" help:"Parts uploaded in parallel (memory: about (concurrency + 2) × part size)."`
+	Resume      string      `xor:"resume" placeholder:"UPLOAD_ID" help:"Resume this multipart upload: send only the parts the vault lacks or holds damaged."`
+	ResumeAuto  bool        `name:"resume-auto" xor:"resume" help:"Resume the newest in-progress upload with the same description and part size, if there is one."`
+
+	Parallel     int  `short:"j" default:"4" help:"Files uploaded at once when FILE is a directory (memory: up to this many times the multipart threshold)."`
+	SkipExisting bool `name:"skip-existing" help:"Skip a file whose contents the catalog says are already in the vault (same size and tree hash)."`
 }
 
 // Validate checks the flags before anything is read or sent.

@@ -71,12 +71,12 @@ func run(ctx context.Context, e env, args []string) (code int) {
 	var c cli
 	k, err := kong.New(&c,
 		kong.Name("glacier"),
+		kong.Vars{"version": buildVersion()},
 		kong.Description("A command-line client for Amazon Glacier and glacierd."),
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 		kong.ExplicitGroups([]kong.Group{{Key: "global", Title: "Global flags:"}}),
-		kong.Vars{"version": buildVersion()},
 	)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "glacier: internal error:", err)
