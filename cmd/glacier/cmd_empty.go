@@ -18,7 +18,7 @@ import (
 type emptyFlags struct {
 	Yes         bool `short:"y" help:"Do not ask for confirmation."`
 	New         bool `help:"Start a new inventory job even if a recent one can be reused."`
-	Concurrency int  `short:"c" default:"8" help:"Archives deleted in parallel."`
+	Concurrency int  `short:"c" default:"4" help:"Archives deleted in parallel."`
 	waitFlags   `embed:""`
 }
 
