@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
@@ -18,6 +19,7 @@ import (
 	"github.com/glacierd/glacierd/cmd/glacier/internal/client"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/jobwait"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/progress"
+	"github.com/glacierd/glacierd/cmd/glacier/internal/tierwait"
 )
 
 // cli is the command line: global flags and the command tree.
@@ -31,10 +33,17 @@ type cli struct {
 	MaxAttempts int    `name:"max-attempts" default:"5" help:"Attempts per request, retries included." group:"global"`
 	Debug       bool   `help:"Log HTTP requests and retries, and print errors in full." group:"global"`
 
+	Version     kong.VersionFlag `help:"Print the version and exit." group:"global"`
+	CatalogPath string           `name:"catalog" help:"Catalog of uploaded archives (default: GLACIER_CATALOG, else $XDG_STATE_HOME/glacier/catalog.db or ~/.local/state/glacier/catalog.db); off turns it off." placeholder:"PATH" group:"global"`
+
 	Vault           vaultCmd           `cmd:"" help:"Create, list, describe and delete vaults."`
 	Upload          uploadCmd          `cmd:"" help:"Upload a file or standard input as an archive."`
 	Uploads         uploadsCmd         `cmd:"" help:"List and abort in-progress multipart uploads."`
 	Archive         archiveCmd         `cmd:"" help:"Delete archives."`
+	Catalog         catalogCmd         `cmd:"" help:"List the archives uploaded from this machine, kept in a local catalog."`
+	Help            helpCmd            `cmd:"" help:"Show a command's help: glacier help vault delete."`
+	Completion      completionCmd      `cmd:"" help:"Print a shell completion script: source <(glacier completion bash)."`
+	Complete        completeCmd        `cmd:"" name:"__complete" hidden:"" help:"Print completions for a command line (used by the completion scripts)."`
 	Retrieve        retrieveCmd        `cmd:"" help:"Retrieve an archive: start a job, wait for it, download and verify."`
 	Download        downloadCmd        `cmd:"" help:"Download the output of an archive-retrieval job into a file."`
 	Inventory       inventoryCmd       `cmd:"" help:"List a vault's archives, through inventory-retrieval jobs."`
@@ -54,6 +63,7 @@ type app struct {
 	env env
 	cli *cli
 	gl  *glacier.Client
+	cat catalogState
 }
 
 // client returns the Glacier client, building it on first use. concurrency
@@ -136,6 +146,9 @@ func (a *app) waitJob(gl *glacier.Client, vault, jobID string, w waitFlags) (*gl
 			return
 		}
 		line := fmt.Sprintf("job %s: %s", short(jobID), j.StatusCode)
+		if e := tierwait.Expected(j); e != "" {
+			line += " (" + e + ")"
+		}
 		if waited >= time.Second {
 			line += fmt.Sprintf(", waited %s", waited.Round(time.Second))
 		}

@@ -98,7 +98,12 @@ func TestVaultCommands(t *testing.T) {
 func TestCapacityAndRetrievalPolicy(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	id := strings.TrimSpace(s.ok("capacity", "buy").stdout)
+	if r := s.run("capacity", "buy"); r.code != exitError || !strings.Contains(r.stderr, "not confirmed") {
+		t.Fatalf("capacity buy without confirmation: %d %s", r.code, r.stderr)
+	}
+	e := s.testEnv()
+	e.stdin = strings.NewReader("y\n")
+	id := strings.TrimSpace(s.runEnv(context.Background(), e, "capacity", "buy").stdout)
 	if id == "" {
 		t.Fatal("capacity buy printed no ID")
 	}
@@ -192,7 +197,10 @@ func TestVaultGovernance(t *testing.T) {
 		if out.LockId == "" || out.LockId == lockID {
 			t.Fatalf("lock initiate json: %q", r.stdout)
 		}
-		s.ok("lock", "complete", "gov", out.LockId)
+		if r := s.run("lock", "complete", "gov", out.LockId); r.code != exitError || !strings.Contains(r.stderr, "never be changed") {
+			t.Fatalf("lock complete without --yes: %d %s", r.code, r.stderr)
+		}
+		s.ok("lock", "complete", "gov", out.LockId, "--yes")
 		if got := s.ok("lock", "get", "gov").stdout; !strings.Contains(got, "Locked") {
 			t.Errorf("lock get after complete: %q", got)
 		}

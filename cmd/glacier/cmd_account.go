@@ -17,10 +17,15 @@ type capacityCmd struct {
 	List capacityListCmd `cmd:"" help:"List the account's provisioned capacity units."`
 }
 
-type capacityBuyCmd struct{}
+type capacityBuyCmd struct {
+	Yes bool `short:"y" help:"Do not ask for confirmation."`
+}
 
 // Run buys a provisioned capacity unit and prints its ID.
 func (c *capacityBuyCmd) Run(a *app) error {
+	if err := a.confirm(c.Yes, "On AWS a provisioned capacity unit is billed for a month at once and cannot be cancelled.\nBuy one? [y/N] ", "yes"); err != nil {
+		return err
+	}
 	gl, err := a.client(1)
 	if err != nil {
 		return err

@@ -202,10 +202,15 @@ func (c *lockInitiateCmd) Run(a *app) error {
 type lockCompleteCmd struct {
 	Vault  string `arg:"" help:"Vault name."`
 	LockID string `arg:"" name:"lock-id" help:"Lock ID from lock initiate."`
+	Yes    bool   `short:"y" help:"Do not ask for confirmation."`
 }
 
 // Run completes the vault lock.
 func (c *lockCompleteCmd) Run(a *app) error {
+	q := fmt.Sprintf("Completing the lock makes vault %s's lock policy permanent: it can never be changed or removed.\nComplete it? [y/N] ", c.Vault)
+	if err := a.confirm(c.Yes, q, "yes"); err != nil {
+		return err
+	}
 	gl, err := a.client(1)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 
 // transferFlags are the flags of commands that download job output.
 type transferFlags struct {
-	Out         string      `short:"o" name:"out" help:"File to write (the data goes to FILE.partial until it is complete and verified)." placeholder:"FILE"`
+	Out         string      `short:"o" name:"out" help:"File to write (the data goes to FILE.partial until it is complete and verified); - streams to standard output, verified only at the end." placeholder:"FILE"`
 	Concurrency int         `short:"c" default:"4" help:"Ranges downloaded in parallel."`
 	RangeSize   units.Bytes `name:"range-size" help:"Bytes per request, 1MiB times a power of two (default: 64MiB, less for small outputs)." placeholder:"SIZE"`
 	Force       bool        `help:"Overwrite FILE if it exists."`
@@ -27,8 +27,6 @@ func (t *transferFlags) validate(needOut bool) error {
 	switch {
 	case needOut && t.Out == "":
 		return errors.New("missing flag -o/--out FILE")
-	case t.Out == "-":
-		return errors.New("-o - is not supported: ranges are written in parallel and verified before the file is complete; give a file name")
 	case t.Concurrency < 1 || t.Concurrency > 64:
 		return errors.New("--concurrency must be from 1 to 64")
 	case t.RangeSize != 0:
@@ -41,7 +39,7 @@ func (t *transferFlags) validate(needOut bool) error {
 
 type retrieveCmd struct {
 	Vault          string `arg:"" help:"Vault name."`
-	ArchiveID      string `arg:"" name:"archive-id" help:"Archive ID."`
+	ArchiveID      string `arg:"" name:"archive" help:"Archive ID, or the file name or description of a catalogued archive."`
 	Tier           string `enum:"Expedited,Standard,Bulk" default:"Standard" help:"Retrieval tier: Expedited (minutes), Standard (hours) or Bulk."`
 	Range          string `help:"Retrieve only archive bytes FIRST-LAST (FIRST a multiple of 1 MiB, LAST+1 too or the archive's end)." placeholder:"FIRST-LAST"`
 	JobDescription string `name:"job-description" help:"Description of the retrieval job." placeholder:"TEXT"`
@@ -66,8 +64,11 @@ func (c *retrieveCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
+	if c.ArchiveID, err = a.resolveArchive(gl, c.Vault, c.ArchiveID); err != nil {
+		return err
+	}
 	jobID := ""
-	if c.Out != "" {
+	if c.Out != "" && c.Out != "-" {
 		if jobID, err = c.resumableJob(a, gl); err != nil {
 			return err
 		}
@@ -195,6 +196,9 @@ func (a *app) downloadJob(gl *glacier.Client, vault string, d *glacier.DescribeJ
 	job, err := download.JobFromDescription(a.cli.AccountID, vault, d)
 	if err != nil {
 		return err
+	}
+	if t.Out == "-" {
+		return a.streamJob(gl, job)
 	}
 	bar := a.bar(job.Size, "download")
 	res, err := download.Run(a.ctx, gl, job, download.Options{

@@ -16,13 +16,16 @@ import (
 
 type uploadCmd struct {
 	Vault       string      `arg:"" help:"Vault name."`
-	File        string      `arg:"" help:"File to upload; - reads standard input."`
+	File        string      `arg:"" help:"File to upload; - reads standard input; a directory uploads every file in it, each as an archive described by its path."`
 	Description *string     `short:"d" help:"Archive description (default: the file's name; none for standard input)." placeholder:"TEXT"`
 	PartSize    units.Bytes `name:"part-size" help:"Multipart part size, 1MiB times a power of two up to 4GiB; inputs larger than one part then go multipart (default: chosen from the size, 16MiB for standard input)." placeholder:"SIZE"`
 	Threshold   units.Bytes `name:"multipart-threshold" default:"64MiB" help:"Inputs at least this large use a parallel multipart upload."`
 	Concurrency int         `short:"c" default:"4" help:"Parts uploaded in parallel (memory: about (concurrency + 2) × part size)."`
 	Resume      string      `xor:"resume" placeholder:"UPLOAD_ID" help:"Resume this multipart upload: send only the parts the vault lacks or holds damaged."`
 	ResumeAuto  bool        `name:"resume-auto" xor:"resume" help:"Resume the newest in-progress upload with the same description and part size, if there is one."`
+
+	Parallel     int  `short:"j" default:"4" help:"Files uploaded at once when FILE is a directory (memory: up to this many times the multipart threshold)."`
+	SkipExisting bool `name:"skip-existing" help:"Skip a file whose contents the catalog says are already in the vault (same size and tree hash)."`
 }
 
 // Validate checks the flags before anything is read or sent.
@@ -75,6 +78,9 @@ func (c *uploadCmd) Run(a *app) error {
 		if err != nil {
 			return err
 		}
+		if fi.IsDir() {
+			return c.runDir(a)
+		}
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("%s is not a regular file (use - to read a stream from standard input)", c.File)
 		}
@@ -88,6 +94,11 @@ func (c *uploadCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
+	if f, ok := src.R.(*os.File); ok && c.File != "-" {
+		if skip, err := c.skipDuplicate(a, gl, f, src.Size); skip || err != nil {
+			return err
+		}
+	}
 	bar := a.bar(src.Size, "upload")
 	res, err := upload.Run(a.ctx, gl, src, upload.Options{
 		AccountID: a.cli.AccountID, Vault: c.Vault, Description: desc,
@@ -100,6 +111,7 @@ func (c *uploadCmd) Run(a *app) error {
 		return err
 	}
 	bar.Finish()
+	a.record(gl, c.Vault, c.File, desc, res)
 	if a.jsonOut() {
 		return a.printJSON(res)
 	}
@@ -181,7 +193,7 @@ type archiveCmd struct {
 
 type archiveDeleteCmd struct {
 	Vault     string `arg:"" help:"Vault name."`
-	ArchiveID string `arg:"" name:"archive-id" help:"Archive ID."`
+	ArchiveID string `arg:"" name:"archive" help:"Archive ID, or the file name or description of a catalogued archive."`
 }
 
 // Run deletes the archive.
@@ -190,8 +202,15 @@ func (c *archiveDeleteCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	_, err = gl.DeleteArchive(a.ctx, &glacier.DeleteArchiveInput{AccountId: a.account(), VaultName: &c.Vault, ArchiveId: &c.ArchiveID})
-	return err
+	id, err := a.resolveArchive(gl, c.Vault, c.ArchiveID)
+	if err != nil {
+		return err
+	}
+	if _, err = gl.DeleteArchive(a.ctx, &glacier.DeleteArchiveInput{AccountId: a.account(), VaultName: &c.Vault, ArchiveId: &id}); err != nil {
+		return err
+	}
+	a.markDeleted(gl, c.Vault, id)
+	return nil
 }
 
 // The SDK client must satisfy the upload package's API.

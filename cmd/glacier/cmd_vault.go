@@ -15,7 +15,8 @@ type vaultCmd struct {
 	Create   vaultCreateCmd   `cmd:"" help:"Create a vault (creating an existing one is not an error)."`
 	List     vaultListCmd     `cmd:"" help:"List all vaults."`
 	Describe vaultDescribeCmd `cmd:"" help:"Show a vault's archive count, size and dates."`
-	Delete   vaultDeleteCmd   `cmd:"" help:"Delete an empty vault."`
+	Delete   vaultDeleteCmd   `cmd:"" help:"Delete an empty vault (--force: its archives first)."`
+	Empty    vaultEmptyCmd    `cmd:"" help:"Delete every archive in a vault (through an inventory; resumable)."`
 }
 
 // vaultJSON is a vault as --output json prints it, with Glacier's names.
@@ -126,11 +127,16 @@ func (c *vaultDescribeCmd) Run(a *app) error {
 }
 
 type vaultDeleteCmd struct {
-	Name string `arg:"" help:"Vault name."`
+	Name       string `arg:"" help:"Vault name."`
+	Force      bool   `help:"Delete the vault's archives first, as vault empty does."`
+	emptyFlags `embed:""`
 }
 
 // Run deletes the vault.
 func (c *vaultDeleteCmd) Run(a *app) error {
+	if c.Force {
+		return c.force(a)
+	}
 	gl, err := a.client(1)
 	if err != nil {
 		return err

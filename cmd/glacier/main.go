@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,6 +62,7 @@ type env struct {
 	httpClient  aws.HTTPClient                    // nil: the SDK's
 	loadOptions []func(*config.LoadOptions) error // appended to the AWS config loader's
 	getenv      func(string) string               // nil: os.Getenv
+	now         func() time.Time                  // nil: time.Now
 }
 
 // exitRequest is how kong's Exit (after --help) unwinds out of parsing.
@@ -71,6 +73,7 @@ func run(ctx context.Context, e env, args []string) (code int) {
 	var c cli
 	k, err := kong.New(&c,
 		kong.Name("glacier"),
+		kong.Vars{"version": buildVersion()},
 		kong.Description("A command-line client for Amazon Glacier and glacierd."),
 		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(func(code int) { panic(exitRequest{code}) }),
@@ -109,6 +112,7 @@ func run(ctx context.Context, e env, args []string) (code int) {
 	}
 	unescapeIDs(kctx)
 	a := &app{ctx: ctx, env: e, cli: &c}
+	defer a.closeCatalog()
 	if err := kctx.Run(a); err != nil {
 		return a.report(err)
 	}
@@ -134,6 +138,9 @@ func (a *app) report(err error) int {
 	if errors.As(err, &ie) {
 		defer fmt.Fprintf(w, "The parts sent so far stay in the vault: resume with --resume %s (or --resume-auto),\n"+
 			"or discard them with: glacier uploads abort %s %s\n", ie.UploadID, ie.Vault, ie.UploadID)
+	}
+	if code, ok := errors.AsType[exitCode](err); ok {
+		return int(code) // already reported
 	}
 	if a.ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		fmt.Fprintln(w, "glacier: interrupted")
