@@ -1,0 +1,15 @@
+// Package names turns Glacier archive descriptions into S3 object keys for
+// `glacier transfer`.
+//
+// Decode recognises what popular vault tools write into descriptions:
+// FastGlacier's XML (v1–v4, base64 UTF-8 path), CloudBerry/MSP360's JSON
+// (UTF-7 path), mt-aws-glacier's "mt2 " (and beta "mt1 ") base64url JSON,
+// a whole description in base64 UTF-8, and plain (ASCII or UTF-8) paths.
+// Sanitize makes a decoded path a safe relative key. Assign gives every
+// archive of an inventory a unique, valid key, deterministically whatever
+// the order of its input, and applies the user's overrides.
+//
+// The formats follow /work/shared/spec/glacier-facts.md §4 (which cites
+// fastglacier.com's metadata format page, MSP360's JSON and
+// mt-aws-glacier's MetaData.pm); no code was copied from those tools.
+package names
