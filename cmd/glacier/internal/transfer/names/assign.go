@@ -56,6 +56,9 @@ type Name struct {
 func Assign(archives []Archive, o Options) ([]Name, error) {
 	prefix := Sanitize(o.Prefix)
 	fallback := cmp.Or(Sanitize(o.Fallback), DefaultFallback)
+	if len(prefix)+len(fallback) > MaxKeyBytes/2 {
+		return nil, fmt.Errorf("prefix and fallback folder are too long (%d bytes; at most %d)", len(prefix)+len(fallback), MaxKeyBytes/2)
+	}
 	byID := make(map[string]Archive, len(archives))
 	for _, a := range archives {
 		if _, dup := byID[a.ID]; dup {

@@ -23,8 +23,8 @@ func Sanitize(path string) string {
 	path = strings.ReplaceAll(path, `\`, "/")
 	segs := strings.Split(path, "/")
 	out := segs[:0]
-	for i, s := range segs {
-		if i == 0 && len(s) == 2 && s[1] == ':' && isASCIILetter(s[0]) {
+	for _, s := range segs {
+		if len(out) == 0 && len(s) == 2 && s[1] == ':' && isASCIILetter(s[0]) {
 			s = s[:1]
 		}
 		if s == "" || s == "." || s == ".." {
