@@ -78,6 +78,7 @@ func TestSanitize(t *testing.T) {
 		"..hidden/...dots/file..":    "..hidden/...dots/file..",
 		"c:relative":                 "c:relative",
 		"D:":                         "D",
+		"/C:/x":                      "C/x",
 	}
 	for in, want := range tests {
 		if got := Sanitize(in); got != want {
