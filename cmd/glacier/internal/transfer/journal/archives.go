@@ -149,7 +149,12 @@ func (j *Journal) Archive(ctx context.Context, id string) (Record, error) {
 // Archives returns every archive in creation order (then by ID), without
 // Ranges and Parts (see Archive).
 func (j *Journal) Archives(ctx context.Context) ([]Record, error) {
-	rows, err := j.db.QueryContext(ctx, "SELECT "+recordCols+" FROM archives ORDER BY created_at, archive_id")
+	return j.records(ctx, "ORDER BY created_at, archive_id")
+}
+
+// records returns the archives a WHERE/ORDER BY tail selects.
+func (j *Journal) records(ctx context.Context, tail string, args ...any) ([]Record, error) {
+	rows, err := j.db.QueryContext(ctx, "SELECT "+recordCols+" FROM archives "+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -182,4 +187,12 @@ func (j *Journal) Counts(ctx context.Context) (map[State]int, error) {
 		out[s] = n
 	}
 	return out, rows.Err()
+}
+
+// Expiring returns the archives whose retrieval job stops being available
+// before t (requested, downloading or uploading), in creation order,
+// without Ranges and Parts: the ones to renew with Renewed before going on.
+func (j *Journal) Expiring(ctx context.Context, t time.Time) ([]Record, error) {
+	return j.records(ctx, "WHERE state IN (?, ?, ?) AND expires_at < ? ORDER BY created_at, archive_id",
+		Requested, Downloading, Uploading, t.UnixMilli())
 }

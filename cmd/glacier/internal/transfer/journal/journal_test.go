@@ -238,3 +238,38 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("%d renewals of the same job won, want 1", wins.Load())
 	}
 }
+
+func TestExpiring(t *testing.T) {
+	ctx := context.Background()
+	j := open(t, filepath.Join(t.TempDir(), "j.db"))
+	var as []Archive
+	for i, id := range []string{"pending", "soon", "later", "verified", "downloading"} {
+		as = append(as, archive(id, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	if err := j.AddArchives(ctx, as); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{
+		j.Requested(ctx, "soon", "j1", t0, t0.Add(time.Hour)),
+		j.Requested(ctx, "later", "j2", t0, t0.Add(24*time.Hour)),
+		j.Requested(ctx, "verified", "j3", t0, t0.Add(time.Hour)),
+		j.Downloading(ctx, "verified", "j3"), j.Uploading(ctx, "verified", "u"), j.Verified(ctx, "verified"),
+		j.Requested(ctx, "downloading", "j4", t0, t0.Add(2*time.Hour)),
+		j.Downloading(ctx, "downloading", "j4"),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := j.Expiring(ctx, t0.Add(3*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range got {
+		ids = append(ids, r.ID)
+	}
+	if d := cmp.Diff([]string{"soon", "downloading"}, ids); d != "" {
+		t.Errorf("expiring (-want +got):\n%s", d)
+	}
+}
