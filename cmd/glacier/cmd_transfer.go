@@ -72,7 +72,7 @@ func (c *transferCmd) Run(a *app) error {
 			return fmt.Errorf("%s: %w", c.Names, err)
 		}
 	}
-	archives, _, err = invfile.Name(archives, o)
+	archives, ns, err := invfile.Name(archives, o)
 	if err != nil {
 		return err
 	}
@@ -87,5 +87,9 @@ func (c *transferCmd) Run(a *app) error {
 	if a.jsonOut() {
 		return plan.WriteJSON(a.env.stdout, p)
 	}
-	return plan.WriteText(a.env.stdout, p)
+	if err := plan.WriteText(a.env.stdout, p); err != nil {
+		return err
+	}
+	a.printf("\nNames: %s.\n", names.Summary(ns))
+	return nil
 }

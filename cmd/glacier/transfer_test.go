@@ -75,7 +75,8 @@ func TestTransferDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := s.ok("transfer", "v", "s3://bucket", "--dry-run", "--inventory-file", filepath.Join(dir, "inventory.json"), "--names", names)
-	for _, want := range []string{"Dry run", "4 archives", "Bulk *", "renamed/x.bin", "Фото/a.jpg"} {
+	for _, want := range []string{"Dry run", "4 archives", "Bulk *", "renamed/x.bin", "Фото/a.jpg",
+		"Names: 1 cloudberry, 1 fastglacier, 1 mt-aws-glacier, 1 override."} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("text plan lacks %q:\n%s", want, r.stdout)
 		}

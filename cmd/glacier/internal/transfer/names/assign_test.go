@@ -159,3 +159,20 @@ func TestAssignProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestSummary(t *testing.T) {
+	ns, err := Assign([]Archive{
+		{ID: "a", Description: "x.txt"}, {ID: "b", Description: "x.txt"}, {ID: "c", Description: ""},
+		{ID: "d", Description: "mt2 !"}, {ID: "e", Description: "ZGlyL2ZpbGUudHh0"},
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2 plain, 1 base64, 1 empty, 1 undecodable; 1 renamed to resolve collisions"
+	if got := Summary(ns); got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+	if got := Summary(nil); got != "no archives" {
+		t.Errorf("Summary(nil) = %q", got)
+	}
+}
