@@ -9,7 +9,8 @@
 // archive of an inventory a unique, valid key, deterministically whatever
 // the order of its input, and applies the user's overrides.
 //
-// The formats follow /work/shared/spec/glacier-facts.md §4 (which cites
-// fastglacier.com's metadata format page, MSP360's JSON and
-// mt-aws-glacier's MetaData.pm); no code was copied from those tools.
+// The formats follow the tools' published descriptions (fastglacier.com's
+// "metadata format" page, MSP360's JSON, mt-aws-glacier's metadata spec in
+// lib/App/MtAws/MetaData.pm), as summarised in the team's glacier-facts
+// notes §4; no code was copied from those tools (mt-aws-glacier is GPL).
 package names
