@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -21,6 +20,7 @@ import (
 	"github.com/glacierd/glacierd/internal/httpapi"
 	"github.com/glacierd/glacierd/internal/notify"
 	"github.com/glacierd/glacierd/internal/service"
+	"github.com/glacierd/glacierd/internal/storeset"
 )
 
 // Main is a running glacierd. Fill Config (and optionally Clock, LogOutput),
@@ -36,7 +36,7 @@ type Main struct {
 	Logger  *slog.Logger
 	Service *service.Service
 
-	stores   *stores
+	stores   *storeset.Set
 	ln       net.Listener
 	srv      *http.Server
 	stop     context.CancelFunc
@@ -61,7 +61,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 	}()
 
-	if m.stores, err = openStores(ctx, c, m.Logger.Info); err != nil {
+	if m.stores, err = storeset.Open(ctx, c.stores(), m.Logger.Info); err != nil {
 		return err
 	}
 
@@ -81,8 +81,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 
 	m.Service = service.New(service.Config{
 		Region:            c.Region,
-		Meta:              m.stores.meta,
-		Blobs:             m.stores.blobs,
+		Meta:              m.stores.Meta,
+		Blobs:             m.stores.Blobs,
 		Clock:             m.Clock,
 		Logger:            m.Logger,
 		InventoryInterval: c.InventoryInterval,
@@ -101,7 +101,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Logger:      m.Logger,
 		Registerer:  reg,
 		MaxSkew:     c.MaxSkew,
-		Ready:       m.ready,
+		Ready:       m.stores.Ready,
 
 		TrustForwardedProto: c.TrustForwardedProto,
 	})
@@ -184,18 +184,7 @@ func (m *Main) closeStores() error {
 	if m.stores == nil {
 		return nil
 	}
-	return m.stores.close()
-}
-
-// ready is the /healthz check: every store answers. The error names the
-// first that does not.
-func (m *Main) ready(ctx context.Context) error {
-	for _, c := range m.stores.checks {
-		if err := c.fn(ctx); err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
-		}
-	}
-	return nil
+	return m.stores.Close()
 }
 
 // every runs step every period in the background until ctx ends; a period

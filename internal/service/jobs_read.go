@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
@@ -240,7 +241,7 @@ func (s *Service) finalize(ctx context.Context, j glacier.Job) (glacier.Job, err
 			return nil
 		}
 		if outKey != "" {
-			if err := claimBlobs(tx, outKey); err != nil {
+			if err := blobref.Claim(tx, outKey); err != nil {
 				return err
 			}
 		}
