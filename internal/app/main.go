@@ -90,7 +90,6 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		ExpeditedOnDemand: c.ExpeditedOnDemand,
 		Notifier:          notifier,
 		Undeliverable:     notify.Permanent,
-		JobDocument:       httpapi.JobToWire,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

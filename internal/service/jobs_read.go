@@ -7,18 +7,12 @@ import (
 
 	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/jobdoc"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
 
 // JobInfo is a job as DescribeJob reports it at one moment.
-type JobInfo struct {
-	glacier.Job
-	VaultARN   string
-	StatusCode string    // as of the moment
-	Completed  bool      // StatusCode is no longer InProgress
-	Message    string    // StatusMessage
-	Finished   time.Time // CompletionDate; zero while in progress
-}
+type JobInfo = jobdoc.Info
 
 func (s *Service) jobInfo(j glacier.Job, now time.Time) JobInfo {
 	ji := JobInfo{Job: j, VaultARN: s.VaultARN(glacier.VaultRef{Account: j.Account, Name: j.Vault})}

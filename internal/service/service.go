@@ -42,9 +42,6 @@ type Config struct {
 	// never be accepted (e.g. the topic does not exist); such messages are
 	// dropped, with an error logged, instead of retried. nil: never.
 	Undeliverable func(error) bool
-	// JobDocument renders a job's description as the JSON document Glacier
-	// publishes when a job completes (the DescribeJob response body).
-	JobDocument func(JobInfo) ([]byte, error)
 }
 
 // Service implements the Glacier API operations. It is safe for concurrent use
@@ -66,7 +63,6 @@ type Service struct {
 	jobRetention      time.Duration // already scaled
 	notifier          glacier.Notifier
 	undeliverable     func(error) bool
-	jobDocument       func(JobInfo) ([]byte, error)
 }
 
 // New returns a Service for cfg.
@@ -83,7 +79,6 @@ func New(cfg Config) *Service {
 		expeditedOnDemand: cfg.ExpeditedOnDemand,
 		notifier:          cfg.Notifier,
 		undeliverable:     cfg.Undeliverable,
-		jobDocument:       cfg.JobDocument,
 	}
 	s.inventoryEvery = s.scale.period(cfg.InventoryInterval)
 	s.jobRetention = s.scale.period(24 * time.Hour)
