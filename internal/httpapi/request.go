@@ -107,7 +107,7 @@ func (s *Server) resolveAccount(rq *request) error {
 		return nil // a route without an account, such as an unknown one
 	case a == "-":
 		rq.account = rq.caller.Account
-	case isAccountID(a):
+	case glacier.IsAccountID(a):
 		rq.account = a
 	default:
 		return glacier.Errorf(glacier.KindUnrecognizedClient, "No account found for the given parameters")
@@ -131,19 +131,6 @@ func (s *Server) call(h handlerFunc, w http.ResponseWriter, rq *request) (err er
 		err = glacier.Wrap(glacier.KindInternal, fmt.Errorf("panic: %v", p), "internal error")
 	}()
 	return h(w, rq)
-}
-
-// isAccountID reports whether a is a 12-digit AWS account ID.
-func isAccountID(a string) bool {
-	if len(a) != 12 {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if a[i] < '0' || a[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // checkVersion requires the x-amz-glacier-version header that every Glacier
