@@ -46,7 +46,7 @@ func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
 		return err
 	}
 	h := w.Header()
-	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/jobs/"+j.ID)
+	h.Set("Location", location(ref, "jobs", j.ID))
 	h.Set("X-Amz-Job-Id", j.ID)
 	w.WriteHeader(http.StatusAccepted)
 	return nil

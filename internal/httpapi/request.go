@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/countio"
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -19,7 +20,7 @@ type request struct {
 	caller  glacier.Caller
 	account string         // the path's account, resolved ("-" → the caller's)
 	pending *deferredCheck // set when the signature can only be checked at the body's end
-	in      *countingReader
+	in      *countio.ReadCloser
 }
 
 // handlerFunc serves one operation. It writes a success response itself and
@@ -45,7 +46,7 @@ func (rq *request) vault() glacier.VaultRef {
 func (s *Server) operation(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		in := &countingReader{r: r.Body}
+		in := countio.NewReadCloser(r.Body)
 		r.Body = in
 		op := rt.op
 		if rt.opFor != nil {
@@ -86,11 +87,11 @@ func (s *Server) operation(rt route) http.Handler {
 			sw.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		s.metrics.observe(op, sw.status, in.n, sw.n, elapsed)
+		s.metrics.observe(op, sw.status, in.N, sw.n, elapsed)
 		s.log.Info("request",
 			"request_id", rq.id, "op", op, "method", r.Method, "path", r.URL.Path,
 			"account", rq.account, "status", sw.status, "code", code,
-			"bytes_in", in.n, "bytes_out", sw.n, "duration_ms", elapsed.Milliseconds())
+			"bytes_in", in.N, "bytes_out", sw.n, "duration_ms", elapsed.Milliseconds())
 		if aborted {
 			panic(http.ErrAbortHandler)
 		}
@@ -145,20 +146,6 @@ func checkVersion(r *http.Request) error {
 		return glacier.Errorf(glacier.KindInvalidParameter, "Invalid API version: %s", v)
 	}
 }
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.ReadCloser
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func (c *countingReader) Close() error { return c.r.Close() }
 
 // statusWriter records the status and counts the body bytes written.
 type statusWriter struct {
