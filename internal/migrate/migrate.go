@@ -15,6 +15,7 @@ import (
 
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/storeset"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // Config says what Run copies from where to where.
@@ -73,30 +74,16 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "accounts' settings: %d capacity units, %d retrieval policies; %d pending notifications\n",
 		r.Capacities, r.Policies, r.Notifications)
 	fmt.Fprintf(&b, "copied:        %d blobs, %s (%d bytes); %d leaf-hash sidecars recomputed\n",
-		r.Blobs, humanBytes(r.Bytes), r.Bytes, r.RepairedSidecars)
+		r.Blobs, units.Format(r.Bytes), r.Bytes, r.RepairedSidecars)
 	fmt.Fprintf(&b, "elapsed:       %s", r.Elapsed.Round(time.Millisecond))
 	if s := r.Elapsed.Seconds(); s > 0 && r.Bytes > 0 {
-		fmt.Fprintf(&b, " (%s/s)", humanBytes(int64(float64(r.Bytes)/s)))
+		fmt.Fprintf(&b, " (%s/s)", units.Format(int64(float64(r.Bytes)/s)))
 	}
 	b.WriteString("\n")
 	for _, f := range r.Failed {
 		fmt.Fprintf(&b, "FAILED:        %s\n", f)
 	}
 	return b.String()
-}
-
-// humanBytes renders n in binary units (1.5 MiB).
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 const usage = `Usage: glacierd migrate --from DIR --meta postgres://… --blobs s3://… [flags]
