@@ -30,6 +30,9 @@ type Main struct {
 	Clock     glacier.Clock // the service's clock (jobs, locks, dates); nil: the wall clock
 	AuthClock glacier.Clock // the clock request signatures are checked against; nil: the wall clock
 	LogOutput io.Writer     // nil: os.Stderr
+	// JobDuration draws how long a retrieval job takes, at AWS's pace,
+	// from [min, max]; nil: uniformly at random (see service.Config).
+	JobDuration func(min, max time.Duration) time.Duration
 
 	// Set by Open.
 	Addr    string // the address actually listened on, host:port
@@ -90,6 +93,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		ExpeditedOnDemand: c.ExpeditedOnDemand,
 		Notifier:          notifier,
 		Undeliverable:     notify.Permanent,
+		JobDuration:       m.JobDuration,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

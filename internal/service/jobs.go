@@ -96,7 +96,7 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 				j.InventoryAt = v.InventoryAt
 			}
 		}
-		j.CompleteAt = now.Add(s.scale.job(jobSpan(j.Action, j.Tier, size).draw())).Truncate(time.Microsecond)
+		j.CompleteAt = now.Add(s.scale.job(jobSpan(j.Action, j.Tier, size).draw(s.jobDuration))).Truncate(time.Microsecond)
 		return tx.PutJob(j)
 	})
 	return j, err

@@ -36,6 +36,10 @@ type Config struct {
 	// ExpeditedOnDemand is how many Expedited retrievals per 5 minutes an
 	// account gets without provisioned capacity. Each capacity unit adds 3.
 	ExpeditedOnDemand int
+	// JobDuration draws how long a job takes, at AWS's pace (before
+	// TimeScale), from [min, max]. It must be safe for concurrent use. nil:
+	// uniformly at random.
+	JobDuration func(min, max time.Duration) time.Duration
 	// Notifier delivers job-completion notifications; nil disables them.
 	Notifier glacier.Notifier
 	// Undeliverable reports whether a Notifier error means the message can
@@ -61,6 +65,7 @@ type Service struct {
 	// provisioned capacity.
 	expeditedOnDemand int
 	jobRetention      time.Duration // already scaled
+	jobDuration       func(min, max time.Duration) time.Duration
 	notifier          glacier.Notifier
 	undeliverable     func(error) bool
 }
@@ -79,6 +84,7 @@ func New(cfg Config) *Service {
 		expeditedOnDemand: cfg.ExpeditedOnDemand,
 		notifier:          cfg.Notifier,
 		undeliverable:     cfg.Undeliverable,
+		jobDuration:       cfg.JobDuration,
 	}
 	s.inventoryEvery = s.scale.period(cfg.InventoryInterval)
 	s.jobRetention = s.scale.period(24 * time.Hour)
@@ -87,6 +93,9 @@ func New(cfg Config) *Service {
 	}
 	if s.clock == nil {
 		s.clock = glacier.WallClock{}
+	}
+	if s.jobDuration == nil {
+		s.jobDuration = uniformDuration
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
