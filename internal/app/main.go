@@ -63,26 +63,50 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			_ = m.closeStores()
 		}
 	}()
-
 	if m.stores, err = storeset.Open(ctx, c.stores(), m.Logger.Info); err != nil {
 		return err
 	}
-
-	keys := httpapi.Keyring{c.AccessKey: {
-		AccessKey: c.AccessKey, Secret: c.SecretKey,
-		Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
-	}}
-	if c.Credentials != "" {
-		if keys, err = LoadCredentials(c.Credentials); err != nil {
-			return err
-		}
-	}
-	notifier, err := newNotifier(ctx, c)
+	keys, err := m.keyring()
 	if err != nil {
 		return err
 	}
+	if m.Service, err = m.newService(ctx); err != nil {
+		return err
+	}
+	if err := m.listen(m.handler(keys)); err != nil {
+		return err
+	}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stop = stop
+	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
+	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
+	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
+		"account", c.AccountID, "time_scale", c.TimeScale)
+	return nil
+}
 
-	m.Service = service.New(service.Config{
+// keyring returns the credentials requests may be signed with: the
+// credentials file's, or else the single key of the configuration.
+func (m *Main) keyring() (httpapi.Keyring, error) {
+	c := m.Config
+	if c.Credentials != "" {
+		return LoadCredentials(c.Credentials)
+	}
+	return httpapi.Keyring{c.AccessKey: {
+		AccessKey: c.AccessKey, Secret: c.SecretKey,
+		Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
+	}}, nil
+}
+
+// newService builds the service on the opened stores, with the configured
+// notification publishers.
+func (m *Main) newService(ctx context.Context) (*service.Service, error) {
+	c := m.Config
+	notifier, err := newNotifier(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return service.New(service.Config{
 		Region:            c.Region,
 		Meta:              m.stores.Meta,
 		Blobs:             m.stores.Blobs,
@@ -94,7 +118,12 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Notifier:          notifier,
 		Undeliverable:     notify.Permanent,
 		JobDuration:       m.JobDuration,
-	})
+	}), nil
+}
+
+// handler returns the HTTP handler: the API, and GET /metrics.
+func (m *Main) handler(keys httpapi.Keyring) http.Handler {
+	c := m.Config
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	api := httpapi.New(httpapi.Config{
@@ -112,14 +141,19 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	// Everything but GET /metrics goes to the API untouched (no ServeMux in
 	// front of it: one would redirect unclean paths before the API could
 	// answer them in Glacier's error format).
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
 			metrics.ServeHTTP(w, r)
 			return
 		}
 		api.ServeHTTP(w, r)
 	})
+}
 
+// listen starts listening on the configured address and serving handler in
+// the background.
+func (m *Main) listen(handler http.Handler) (err error) {
+	c := m.Config
 	if m.ln, err = net.Listen("tcp", c.Addr); err != nil {
 		return err
 	}
@@ -137,13 +171,6 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 		m.serveErr <- m.srv.Serve(m.ln)
 	}()
-
-	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
-	m.stop = stop
-	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
-	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
-	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
-		"account", c.AccountID, "time_scale", c.TimeScale)
 	return nil
 }
 
