@@ -1,14 +1,10 @@
-package glacier_test
+package glacier
 
-import (
-	"testing"
-
-	"github.com/glacierd/glacierd/internal/glacier"
-)
+import "testing"
 
 func TestIsAccountID(t *testing.T) {
 	for in, want := range map[string]bool{"123456789012": true, "12345678901": false, "1234567890123": false, "abcmnoxyz": false, "-": false, "12345678901a": false, "": false} {
-		if got := glacier.IsAccountID(in); got != want {
+		if got := IsAccountID(in); got != want {
 			t.Errorf("IsAccountID(%q) = %v, want %v", in, got, want)
 		}
 	}
