@@ -10,12 +10,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/glacierd/glacierd/internal/payloadhash"
 )
 
 const vault = "bench"
@@ -31,25 +30,6 @@ func newClient(url string) *glacier.Client {
 	})
 }
 
-// withPayloadHash hands the SDK a precomputed payload SHA-256, so that its
-// ComputePayloadHash middleware does not read the body to hash it inside the
-// timed region, and sends it as x-amz-content-sha256, as the SDK's tree-hash
-// middleware does when it computes the hashes itself. (With Checksum set on
-// the input, that middleware neither reads the body nor sets the header.)
-func withPayloadHash(sum string) func(*glacier.Options) {
-	return func(o *glacier.Options) {
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Finalize.Insert(middleware.FinalizeMiddlewareFunc("BenchPayloadHash",
-				func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-					if req, ok := in.Request.(*smithyhttp.Request); ok {
-						req.Header.Set("X-Amz-Content-Sha256", sum)
-					}
-					return next.HandleFinalize(v4.SetPayloadHash(ctx, sum), in)
-				}), "ComputePayloadHash", middleware.Before)
-		})
-	}
-}
-
 // uploadSingle sends body (of known hashes) with UploadArchive and returns
 // the archive ID and the time from the call to the 201. With precomputed
 // false the SDK computes both hashes itself, inside the timed region.
@@ -58,7 +38,7 @@ func uploadSingle(ctx context.Context, gl *glacier.Client, body io.ReadSeeker, h
 	var opts []func(*glacier.Options)
 	if precomputed {
 		in.Checksum = aws.String(h.tree)
-		opts = append(opts, withPayloadHash(h.linear))
+		opts = append(opts, payloadhash.Option(h.linear))
 	}
 	start := time.Now()
 	out, err := gl.UploadArchive(ctx, in, opts...)
@@ -111,7 +91,7 @@ func uploadMultipart(ctx context.Context, gl *glacier.Client, j *multipartJob, p
 			_, err := gl.UploadMultipartPart(gctx, &glacier.UploadMultipartPartInput{AccountId: aws.String("-"),
 				VaultName: aws.String(vault), UploadId: init.UploadId, Checksum: aws.String(ph.tree),
 				Range: aws.String(fmt.Sprintf("bytes %d-%d/*", off, end-1)), Body: bytes.NewReader(j.data[off:end])},
-				withPayloadHash(ph.linear))
+				payloadhash.Option(ph.linear))
 			if err != nil {
 				return fmt.Errorf("UploadMultipartPart %d: %w", i, err)
 			}

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/glacierd/glacierd/internal/payloadhash"
 )
 
 // A scale-out setup: one or more glacierd processes on the same stores.
@@ -198,7 +200,7 @@ func uploadSpread(ctx context.Context, clients []*glacier.Client, j *multipartJo
 			_, err := gl.UploadMultipartPart(gctx, &glacier.UploadMultipartPartInput{AccountId: aws.String("-"),
 				VaultName: aws.String(vault), UploadId: init.UploadId, Checksum: aws.String(ph.tree),
 				Range: aws.String(fmt.Sprintf("bytes %d-%d/*", off, end-1)), Body: bytes.NewReader(j.data[off:end])},
-				withPayloadHash(ph.linear))
+				payloadhash.Option(ph.linear))
 			return err
 		})
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // BenchmarkUpload measures the upload path of the command with its default

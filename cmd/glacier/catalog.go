@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 
 	"github.com/glacierd/glacierd/cmd/glacier/internal/catalog"
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/upload"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // catalogOff as --catalog or GLACIER_CATALOG turns the catalog off.

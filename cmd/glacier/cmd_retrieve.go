@@ -12,7 +12,7 @@ import (
 
 	"github.com/glacierd/glacierd/cmd/glacier/internal/download"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/jobwait"
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // transferFlags are the flags of commands that download job output.

@@ -9,7 +9,7 @@ import (
 	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/invfile"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/names"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/plan"
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // transferCmd moves a whole vault to S3. Only --dry-run with

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/upload"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 type uploadCmd struct {

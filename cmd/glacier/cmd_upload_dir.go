@@ -13,9 +13,9 @@ import (
 
 	"github.com/glacierd/glacierd/cmd/glacier/internal/catalog"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/dirfiles"
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/upload"
 	"github.com/glacierd/glacierd/internal/treehash"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // dirResult is one file of a directory upload, as --output json prints it.

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/migrate"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) > 0 && args[0] == "migrate" {
-		return migrate(args[1:])
+		return runMigrate(args[1:])
 	}
 	cfg, err := app.ParseFlags("glacierd", args)
 	if err != nil {
@@ -61,17 +62,17 @@ func waitErr(m *app.Main) <-chan error {
 	return ch
 }
 
-// migrate runs "glacierd migrate": it copies the stores and prints the
+// runMigrate runs "glacierd migrate": it copies the stores and prints the
 // report (also when the migration fails part way).
-func migrate(args []string) error {
-	cfg, err := app.ParseMigrateFlags("glacierd migrate", args)
+func runMigrate(args []string) error {
+	cfg, err := migrate.ParseFlags("glacierd migrate", args)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	rep, err := app.Migrate(ctx, cfg, log)
+	rep, err := migrate.Run(ctx, cfg, log)
 	if err == nil || rep.Elapsed > 0 {
 		fmt.Print(rep)
 	}

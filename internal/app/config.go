@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/peterbourgon/ff/v3"
+
+	"github.com/glacierd/glacierd/internal/glacier"
 )
 
 // Config is glacierd's configuration. Every field has a flag and an
@@ -124,7 +126,7 @@ func (c Config) validate() error {
 	switch {
 	case c.Data == "":
 		return fmt.Errorf("--data must name a directory")
-	case len(c.AccountID) != 12 || !allDigits(c.AccountID):
+	case !glacier.IsAccountID(c.AccountID):
 		return fmt.Errorf("--account-id must be 12 digits, not %q", c.AccountID)
 	case c.AccessKey == "" || c.SecretKey == "":
 		return fmt.Errorf("--access-key and --secret-key must not be empty")
@@ -140,13 +142,4 @@ func (c Config) validate() error {
 		return fmt.Errorf("--log-format must be text or json")
 	}
 	return nil
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

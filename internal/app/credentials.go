@@ -45,7 +45,7 @@ func parseCredentials(r io.Reader) (httpapi.Keyring, error) {
 		if len(f) < 3 || len(f) > 4 {
 			return nil, fmt.Errorf("line %d: want ACCESS_KEY SECRET_KEY ACCOUNT_ID [USER], got %d fields", n, len(f))
 		}
-		if len(f[2]) != 12 || !allDigits(f[2]) {
+		if !glacier.IsAccountID(f[2]) {
 			return nil, fmt.Errorf("line %d: account ID %q is not 12 digits", n, f[2])
 		}
 		if _, dup := k[f[0]]; dup {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -21,6 +20,7 @@ import (
 	"github.com/glacierd/glacierd/internal/httpapi"
 	"github.com/glacierd/glacierd/internal/notify"
 	"github.com/glacierd/glacierd/internal/service"
+	"github.com/glacierd/glacierd/internal/storeset"
 )
 
 // Main is a running glacierd. Fill Config (and optionally Clock, LogOutput),
@@ -30,13 +30,16 @@ type Main struct {
 	Clock     glacier.Clock // the service's clock (jobs, locks, dates); nil: the wall clock
 	AuthClock glacier.Clock // the clock request signatures are checked against; nil: the wall clock
 	LogOutput io.Writer     // nil: os.Stderr
+	// JobDuration draws how long a retrieval job takes, at AWS's pace,
+	// from [min, max]; nil: uniformly at random (see service.Config).
+	JobDuration func(min, max time.Duration) time.Duration
 
 	// Set by Open.
 	Addr    string // the address actually listened on, host:port
 	Logger  *slog.Logger
 	Service *service.Service
 
-	stores   *stores
+	stores   *storeset.Set
 	ln       net.Listener
 	srv      *http.Server
 	stop     context.CancelFunc
@@ -60,29 +63,53 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			_ = m.closeStores()
 		}
 	}()
-
-	if m.stores, err = openStores(ctx, c, m.Logger.Info); err != nil {
+	if m.stores, err = storeset.Open(ctx, c.stores(), m.Logger.Info); err != nil {
 		return err
 	}
-
-	keys := httpapi.Keyring{c.AccessKey: {
-		AccessKey: c.AccessKey, Secret: c.SecretKey,
-		Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
-	}}
-	if c.Credentials != "" {
-		if keys, err = LoadCredentials(c.Credentials); err != nil {
-			return err
-		}
-	}
-	notifier, err := newNotifier(ctx, c)
+	keys, err := m.keyring()
 	if err != nil {
 		return err
 	}
+	if m.Service, err = m.newService(ctx); err != nil {
+		return err
+	}
+	if err := m.listen(m.handler(keys)); err != nil {
+		return err
+	}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stop = stop
+	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
+	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
+	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
+		"account", c.AccountID, "time_scale", c.TimeScale)
+	return nil
+}
 
-	m.Service = service.New(service.Config{
+// keyring returns the credentials requests may be signed with: the
+// credentials file's, or else the single key of the configuration.
+func (m *Main) keyring() (httpapi.Keyring, error) {
+	c := m.Config
+	if c.Credentials != "" {
+		return LoadCredentials(c.Credentials)
+	}
+	return httpapi.Keyring{c.AccessKey: {
+		AccessKey: c.AccessKey, Secret: c.SecretKey,
+		Caller: glacier.Caller{Account: c.AccountID, AccessKey: c.AccessKey},
+	}}, nil
+}
+
+// newService builds the service on the opened stores, with the configured
+// notification publishers.
+func (m *Main) newService(ctx context.Context) (*service.Service, error) {
+	c := m.Config
+	notifier, err := newNotifier(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return service.New(service.Config{
 		Region:            c.Region,
-		Meta:              m.stores.meta,
-		Blobs:             m.stores.blobs,
+		Meta:              m.stores.Meta,
+		Blobs:             m.stores.Blobs,
 		Clock:             m.Clock,
 		Logger:            m.Logger,
 		InventoryInterval: c.InventoryInterval,
@@ -90,8 +117,13 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		ExpeditedOnDemand: c.ExpeditedOnDemand,
 		Notifier:          notifier,
 		Undeliverable:     notify.Permanent,
-		JobDocument:       httpapi.JobToWire,
-	})
+		JobDuration:       m.JobDuration,
+	}), nil
+}
+
+// handler returns the HTTP handler: the API, and GET /metrics.
+func (m *Main) handler(keys httpapi.Keyring) http.Handler {
+	c := m.Config
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	api := httpapi.New(httpapi.Config{
@@ -101,7 +133,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Logger:      m.Logger,
 		Registerer:  reg,
 		MaxSkew:     c.MaxSkew,
-		Ready:       m.ready,
+		Ready:       m.stores.Ready,
 
 		TrustForwardedProto: c.TrustForwardedProto,
 		BodyPace:            httpapi.BodyPace{Idle: c.BodyIdleTimeout, MinRate: c.BodyMinRate},
@@ -110,14 +142,19 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	// Everything but GET /metrics goes to the API untouched (no ServeMux in
 	// front of it: one would redirect unclean paths before the API could
 	// answer them in Glacier's error format).
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/metrics" && r.Method == http.MethodGet && r.ContentLength == 0 { // with a body: the API refuses it, paced
 			metrics.ServeHTTP(w, r)
 			return
 		}
 		api.ServeHTTP(w, r)
 	})
+}
 
+// listen starts listening on the configured address and serving handler in
+// the background.
+func (m *Main) listen(handler http.Handler) (err error) {
+	c := m.Config
 	if m.ln, err = net.Listen("tcp", c.Addr); err != nil {
 		return err
 	}
@@ -136,13 +173,6 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 		m.serveErr <- m.srv.Serve(m.ln)
 	}()
-
-	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
-	m.stop = stop
-	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
-	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
-	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
-		"account", c.AccountID, "time_scale", c.TimeScale)
 	return nil
 }
 
@@ -186,18 +216,7 @@ func (m *Main) closeStores() error {
 	if m.stores == nil {
 		return nil
 	}
-	return m.stores.close()
-}
-
-// ready is the /healthz check: every store answers. The error names the
-// first that does not.
-func (m *Main) ready(ctx context.Context) error {
-	for _, c := range m.stores.checks {
-		if err := c.fn(ctx); err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
-		}
-	}
-	return nil
+	return m.stores.Close()
 }
 
 // every runs step every period in the background until ctx ends; a period

@@ -24,12 +24,10 @@ const (
 	KindPolicyEnforced                   // a data retrieval policy refuses the request
 	KindInsufficientCapacity             // no retrieval capacity is available for an Expedited job
 	KindRequestTimeout                   // the request body did not arrive in time
-	KindThrottling                       // the caller sent too many requests
 	KindInvalidSignature                 // the request signature does not verify or has expired
 	KindIncompleteSignature              // the request's authentication information is malformed
 	KindUnrecognizedClient               // the access key or account ID is not known
 	KindMissingAuthToken                 // the request carries no authentication
-	KindExpiredToken                     // the security token has expired
 	KindConflict                         // a store-level uniqueness violation; the service decides what it means
 	KindNotImplemented                   // the operation or route is not served
 )
@@ -46,12 +44,10 @@ var kindNames = [...]string{
 	KindPolicyEnforced:       "policy enforced",
 	KindInsufficientCapacity: "insufficient capacity",
 	KindRequestTimeout:       "request timeout",
-	KindThrottling:           "throttling",
 	KindInvalidSignature:     "invalid signature",
 	KindIncompleteSignature:  "incomplete signature",
 	KindUnrecognizedClient:   "unrecognized client",
 	KindMissingAuthToken:     "missing authentication token",
-	KindExpiredToken:         "expired token",
 	KindConflict:             "conflict",
 	KindNotImplemented:       "not implemented",
 }

@@ -12,6 +12,19 @@ type Caller struct {
 	Secure    bool // the request came over TLS (aws:SecureTransport)
 }
 
+// IsAccountID reports whether s is an AWS account ID: 12 ASCII digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // VaultRef names a vault: the owning account and the vault name.
 type VaultRef struct {
 	Account string
@@ -108,7 +121,6 @@ func (p Part) End() int64 { return p.Start + p.Size - 1 }
 const (
 	ActionArchiveRetrieval   = "ArchiveRetrieval"
 	ActionInventoryRetrieval = "InventoryRetrieval"
-	ActionSelect             = "Select"
 )
 
 // Job status codes.

@@ -27,7 +27,7 @@ func (s *Server) uploadArchive(w http.ResponseWriter, rq *request) error {
 // the archive's location, ID and tree hash.
 func archiveCreated(w http.ResponseWriter, ref glacier.VaultRef, a glacier.Archive) {
 	h := w.Header()
-	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/archives/"+a.ID)
+	h.Set("Location", location(ref, "archives", a.ID))
 	h.Set("X-Amz-Archive-Id", a.ID)
 	h.Set("X-Amz-Sha256-Tree-Hash", a.TreeHash)
 	w.WriteHeader(http.StatusCreated)

@@ -35,12 +35,10 @@ var wireErrors = map[glacier.Kind]wireError{
 	glacier.KindPolicyEnforced:       {http.StatusBadRequest, "PolicyEnforcedException", "Client"},
 	glacier.KindInsufficientCapacity: {http.StatusBadRequest, "InsufficientCapacityException", "Client"},
 	glacier.KindRequestTimeout:       {http.StatusRequestTimeout, "RequestTimeoutException", "Client"},
-	glacier.KindThrottling:           {http.StatusBadRequest, "ThrottlingException", "Client"},
 	glacier.KindInvalidSignature:     {http.StatusForbidden, "InvalidSignatureException", "Client"},
 	glacier.KindIncompleteSignature:  {http.StatusBadRequest, "IncompleteSignatureException", "Client"},
 	glacier.KindUnrecognizedClient:   {http.StatusBadRequest, "UnrecognizedClientException", "Client"},
 	glacier.KindMissingAuthToken:     {http.StatusBadRequest, "MissingAuthenticationTokenException", "Client"},
-	glacier.KindExpiredToken:         {http.StatusForbidden, "ExpiredTokenException", "Client"},
 	glacier.KindConflict:             {http.StatusInternalServerError, "ServiceUnavailableException", "Server"},
 	glacier.KindNotImplemented:       {http.StatusNotFound, "UnknownOperationException", "Client"},
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/jobdoc"
 	"github.com/glacierd/glacierd/internal/service"
 )
 
@@ -24,86 +25,6 @@ type jobParamsWire struct {
 	InventoryRetrievalParameters *struct{ StartDate, EndDate, Limit, Marker string }
 	SelectParameters             json.RawMessage
 	OutputLocation               json.RawMessage
-}
-
-// jobWire is GlacierJobDescription, with AWS's explicit nulls.
-type jobWire struct {
-	Action                       string               `json:"Action"`
-	ArchiveId                    *string              `json:"ArchiveId"`
-	ArchiveSHA256TreeHash        *string              `json:"ArchiveSHA256TreeHash"`
-	ArchiveSizeInBytes           *int64               `json:"ArchiveSizeInBytes"`
-	Completed                    bool                 `json:"Completed"`
-	CompletionDate               *string              `json:"CompletionDate"`
-	CreationDate                 *string              `json:"CreationDate"`
-	InventoryRetrievalParameters *inventoryParamsWire `json:"InventoryRetrievalParameters"`
-	InventorySizeInBytes         *int64               `json:"InventorySizeInBytes"`
-	JobDescription               *string              `json:"JobDescription"`
-	JobId                        string               `json:"JobId"`
-	JobOutputPath                *string              `json:"JobOutputPath"`
-	OutputLocation               *struct{}            `json:"OutputLocation"`
-	RetrievalByteRange           *string              `json:"RetrievalByteRange"`
-	SHA256TreeHash               *string              `json:"SHA256TreeHash"`
-	SNSTopic                     *string              `json:"SNSTopic"`
-	SelectParameters             *struct{}            `json:"SelectParameters"`
-	StatusCode                   string               `json:"StatusCode"`
-	StatusMessage                *string              `json:"StatusMessage"`
-	Tier                         *string              `json:"Tier"`
-	VaultARN                     string               `json:"VaultARN"`
-}
-
-type inventoryParamsWire struct {
-	EndDate   *string `json:"EndDate"`
-	Format    string  `json:"Format"`
-	Limit     *string `json:"Limit"`
-	Marker    *string `json:"Marker"`
-	StartDate *string `json:"StartDate"`
-}
-
-// JobToWire renders a job description as Glacier's JSON document; the SNS
-// notifier publishes the same document.
-func JobToWire(j service.JobInfo) ([]byte, error) { return json.Marshal(jobToWire(j)) }
-
-func jobToWire(j service.JobInfo) jobWire {
-	w := jobWire{
-		Action:         j.Action,
-		Completed:      j.Completed,
-		CompletionDate: isoTime(j.Finished),
-		CreationDate:   isoTime(j.CreatedAt),
-		JobDescription: nullable(j.Description),
-		JobId:          j.ID,
-		SNSTopic:       nullable(j.SNSTopic),
-		StatusCode:     j.StatusCode,
-		StatusMessage:  nullable(j.Message),
-		Tier:           nullable(j.Tier),
-		VaultARN:       j.VaultARN,
-	}
-	switch j.Action {
-	case glacier.ActionArchiveRetrieval:
-		size := j.ArchiveSize
-		w.ArchiveId = &j.ArchiveID
-		w.ArchiveSHA256TreeHash = &j.ArchiveTreeHash
-		w.ArchiveSizeInBytes = &size
-		rng := strconv.FormatInt(j.RangeStart, 10) + "-" + strconv.FormatInt(j.RangeEnd, 10)
-		w.RetrievalByteRange = &rng
-		w.SHA256TreeHash = nullable(j.RangeTreeHash)
-	case glacier.ActionInventoryRetrieval:
-		p := &inventoryParamsWire{
-			Format:    j.Format,
-			StartDate: isoTime(j.InventoryStart),
-			EndDate:   isoTime(j.InventoryEnd),
-			Marker:    nullable(j.NextMarker),
-		}
-		if j.InventoryLimit > 0 {
-			l := strconv.Itoa(j.InventoryLimit)
-			p.Limit = &l
-		}
-		w.InventoryRetrievalParameters = p
-		if j.Completed {
-			size := j.OutputSize
-			w.InventorySizeInBytes = &size
-		}
-	}
-	return w
 }
 
 func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
@@ -125,7 +46,7 @@ func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
 		return err
 	}
 	h := w.Header()
-	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/jobs/"+j.ID)
+	h.Set("Location", location(ref, "jobs", j.ID))
 	h.Set("X-Amz-Job-Id", j.ID)
 	w.WriteHeader(http.StatusAccepted)
 	return nil
@@ -139,12 +60,12 @@ func (s *Server) describeJob(w http.ResponseWriter, rq *request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, jobToWire(j))
+	return writeJSON(w, http.StatusOK, jobdoc.New(j))
 }
 
 type listJobsWire struct {
-	JobList []jobWire `json:"JobList"`
-	Marker  *string   `json:"Marker"`
+	JobList []jobdoc.Document `json:"JobList"`
+	Marker  *string           `json:"Marker"`
 }
 
 func (s *Server) listJobs(w http.ResponseWriter, rq *request) error {
@@ -166,9 +87,9 @@ func (s *Server) listJobs(w http.ResponseWriter, rq *request) error {
 	if err != nil {
 		return err
 	}
-	out := listJobsWire{JobList: make([]jobWire, len(jobs)), Marker: nullable(next)}
+	out := listJobsWire{JobList: make([]jobdoc.Document, len(jobs)), Marker: nullable(next)}
 	for i, j := range jobs {
-		out.JobList[i] = jobToWire(j)
+		out.JobList[i] = jobdoc.New(j)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -21,7 +21,7 @@ func (s *Server) initiateMultipartUpload(w http.ResponseWriter, rq *request) err
 		return err
 	}
 	h := w.Header()
-	h.Set("Location", "/"+ref.Account+"/vaults/"+ref.Name+"/multipart-uploads/"+u.ID)
+	h.Set("Location", location(ref, "multipart-uploads", u.ID))
 	h.Set("X-Amz-Multipart-Upload-Id", u.ID)
 	w.WriteHeader(http.StatusCreated)
 	return nil

@@ -69,14 +69,6 @@ func TestParseLimit(t *testing.T) {
 	}
 }
 
-func TestIsAccountID(t *testing.T) {
-	for in, want := range map[string]bool{"123456789012": true, "12345678901": false, "1234567890123": false, "abcmnoxyz": false, "-": false, "12345678901a": false} {
-		if got := isAccountID(in); got != want {
-			t.Errorf("isAccountID(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 func FuzzParseContentRange(f *testing.F) {
 	for _, s := range []string{"bytes 0-1048575/*", "bytes 1-0/*", "bytes 0-0/5", "x"} {
 		f.Add(s)

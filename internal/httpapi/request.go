@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/countio"
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -85,11 +86,11 @@ func (s *Server) operation(rt route) http.Handler {
 			sw.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		s.metrics.observe(op, sw.status, in.n, sw.n, elapsed)
+		s.metrics.observe(op, sw.status, in.N, sw.n, elapsed)
 		s.log.Info("request",
 			"request_id", rq.id, "op", op, "method", r.Method, "path", r.URL.Path,
 			"account", rq.account, "status", sw.status, "code", code,
-			"bytes_in", in.n, "bytes_out", sw.n, "duration_ms", elapsed.Milliseconds())
+			"bytes_in", in.N, "bytes_out", sw.n, "duration_ms", elapsed.Milliseconds())
 		if aborted {
 			panic(http.ErrAbortHandler)
 		}
@@ -114,7 +115,7 @@ func (s *Server) answerError(w http.ResponseWriter, sw *statusWriter, rq *reques
 		// never come. With its own body back in the request, net/http sees
 		// the body closed early and half-closes the connection gently (the
 		// client reads the answer before the close resets the connection).
-		r.Body = rq.in.r
+		r.Body = rq.in.body
 		sw.Header().Set("Connection", "close")
 	}
 	code = writeError(sw, s.log, rq.id, err).code
@@ -134,7 +135,7 @@ func (s *Server) resolveAccount(rq *request) error {
 		return nil // a route without an account, such as an unknown one
 	case a == "-":
 		rq.account = rq.caller.Account
-	case isAccountID(a):
+	case glacier.IsAccountID(a):
 		rq.account = a
 	default:
 		return glacier.Errorf(glacier.KindUnrecognizedClient, "No account found for the given parameters")
@@ -160,19 +161,6 @@ func (s *Server) call(h handlerFunc, w http.ResponseWriter, rq *request) (err er
 	return h(w, rq)
 }
 
-// isAccountID reports whether a is a 12-digit AWS account ID.
-func isAccountID(a string) bool {
-	if len(a) != 12 {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if a[i] < '0' || a[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // checkVersion requires the x-amz-glacier-version header that every Glacier
 // request carries.
 func checkVersion(r *http.Request) error {
@@ -192,30 +180,35 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) *countingReader {
 	if in, ok := r.Body.(*countingReader); ok {
 		return in
 	}
-	in := &countingReader{r: r.Body}
+	var src io.Reader = r.Body
 	if r.ContentLength != 0 {
-		in.pace = newPacer(s.pace, w)
+		if pc := newPacer(s.pace, w); pc != nil {
+			src = pacedReader{r: r.Body, pace: pc}
+		}
 	}
+	in := &countingReader{Reader: countio.Reader{R: src}, body: r.Body}
 	r.Body = in
 	return in
 }
 
-// countingReader counts the bytes read through it, notes the body's end,
-// and keeps the body to its pace (when pace is set).
-type countingReader struct {
-	r     io.ReadCloser
-	n     int64
-	ended bool // the body reported io.EOF
-	pace  *pacer
+// pacedReader reads r at the pace's rules.
+type pacedReader struct {
+	r    io.Reader
+	pace *pacer
 }
 
-func (c *countingReader) Read(p []byte) (n int, err error) {
-	if c.pace != nil {
-		n, err = c.pace.read(c.r, p)
-	} else {
-		n, err = c.r.Read(p)
-	}
-	c.n += int64(n)
+func (p pacedReader) Read(b []byte) (int, error) { return p.pace.read(p.r, b) }
+
+// countingReader counts the bytes read through it (N) and notes the body's
+// end.
+type countingReader struct {
+	countio.Reader
+	body  io.ReadCloser // the request's own body
+	ended bool          // the body reported io.EOF
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.Reader.Read(p)
 	if err == io.EOF {
 		c.ended = true
 	}
@@ -225,10 +218,10 @@ func (c *countingReader) Read(p []byte) (n int, err error) {
 // unread reports whether bytes of a request body of length declared may be
 // left on the connection.
 func (c *countingReader) unread(declared int64) bool {
-	return declared != 0 && !c.ended && (declared < 0 || c.n < declared)
+	return declared != 0 && !c.ended && (declared < 0 || c.N < declared)
 }
 
-func (c *countingReader) Close() error { return c.r.Close() }
+func (c *countingReader) Close() error { return c.body.Close() }
 
 // statusWriter records the status and counts the body bytes written.
 type statusWriter struct {

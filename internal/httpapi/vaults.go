@@ -11,7 +11,7 @@ func (s *Server) createVault(w http.ResponseWriter, rq *request) error {
 	if err := s.svc.CreateVault(rq.Context(), rq.caller, ref); err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/"+ref.Account+"/vaults/"+ref.Name)
+	w.Header().Set("Location", location(ref))
 	w.WriteHeader(http.StatusCreated)
 	return nil
 }

@@ -20,6 +20,17 @@ func isoTime(t time.Time) *string {
 	return &s
 }
 
+// location is the path of a resource of vault ref that a Location header
+// names: the vault itself, or (with kind and id) one of its archives, jobs or
+// multipart uploads.
+func location(ref glacier.VaultRef, kindAndID ...string) string {
+	p := "/" + ref.Account + "/vaults/" + ref.Name
+	for _, s := range kindAndID {
+		p += "/" + s
+	}
+	return p
+}
+
 // nullable returns nil (JSON null) for "", else a pointer to s.
 func nullable(s string) *string {
 	if s == "" {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"strings"
+
+	"github.com/glacierd/glacierd/internal/glacier"
 )
 
 // principalSet is a parsed Principal or NotPrincipal element.
@@ -95,7 +97,7 @@ func (s *principalSet) addAWS(path, id string) error {
 		s.any = true
 		return nil
 	}
-	if isAccountID(id) {
+	if glacier.IsAccountID(id) {
 		s.accounts = append(s.accounts, id)
 		return nil
 	}
@@ -106,7 +108,7 @@ func (s *principalSet) addAWS(path, id string) error {
 	parts := strings.SplitN(id, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !isPartition(parts[1]) ||
 		(parts[2] != "iam" && parts[2] != "sts") || parts[3] != "" ||
-		!isAccountID(parts[4]) || parts[5] == "" {
+		!glacier.IsAccountID(parts[4]) || parts[5] == "" {
 		return errorf("%s %q is not \"*\", a 12-digit account ID or an IAM ARN such as arn:aws:iam::123456789012:user/name", path, id)
 	}
 	acct, res := parts[4], parts[5]
@@ -122,19 +124,6 @@ func (s *principalSet) addAWS(path, id string) error {
 	}
 	// Roles, assumed roles and the like are valid but name nobody here.
 	return nil
-}
-
-// isAccountID reports whether s is 12 ASCII digits.
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // isPartition reports whether s looks like an AWS partition name (aws,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -50,13 +51,13 @@ func (s *Service) UploadArchive(ctx context.Context, c glacier.Caller, in Upload
 		Segments:    []glacier.Segment{{Key: key, Size: in.Size}},
 	}
 	err = s.meta.Update(ctx, func(tx glacier.Tx) error {
-		if err := claimSegment(tx, key); err != nil {
+		if err := blobref.ClaimSegment(tx, key); err != nil {
 			return err
 		}
 		return s.addArchive(tx, &a)
 	})
 	if err != nil {
-		s.discardBlobs(key, leavesKey(key))
+		s.discardBlobs(key, blobref.LeavesKey(key))
 		return glacier.Archive{}, err
 	}
 	return a, nil
@@ -125,7 +126,7 @@ func (s *Service) DeleteArchive(ctx context.Context, c glacier.Caller, ref glaci
 			keep = maxTime(keep, j.CompleteAt.Add(s.jobRetention))
 		}
 		for _, seg := range a.Segments {
-			if err := trashSegment(tx, seg.Key, keep); err != nil {
+			if err := blobref.TrashSegment(tx, seg.Key, keep); err != nil {
 				return err
 			}
 		}

@@ -5,16 +5,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"time"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
-
-// Every blob of archive bytes (a single upload or a multipart part) has a
-// sidecar blob holding its leaf hashes, so that the tree hash of any aligned
-// range can be answered without reading the range.
-func leavesKey(key string) string { return key + "-leaves" }
 
 // writeSegment stores size bytes of body under a fresh key with the given
 // prefix (and their leaf hashes beside it), checks their tree hash against
@@ -26,11 +21,11 @@ func leavesKey(key string) string { return key + "-leaves" }
 // in, and the body's reader only reports its end once the record is durable
 // and the tree hash matched: a BlobStore makes nothing visible before that.
 // The caller commits metadata referencing the key and, in the same
-// transaction, calls claimSegment; until then the blobs are orphans. On any
+// transaction, calls blobref.ClaimSegment; until then the blobs are orphans. On any
 // error, writeSegment has already discarded them.
 func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reader, size int64, want claimedHash) (string, error) {
 	key := newBlobKey(prefix)
-	keys := []string{key, leavesKey(key)}
+	keys := []string{key, blobref.LeavesKey(key)}
 	intended := make(chan error, 1)
 	go func() { intended <- s.intend(ctx, keys...) }()
 	l := treehash.NewLeaves()
@@ -50,7 +45,7 @@ func (s *Service) writeSegment(ctx context.Context, prefix string, body io.Reade
 	}
 	if err == nil {
 		sums := l.Sums()
-		err = s.blobs.Put(ctx, leavesKey(key), bytes.NewReader(sums), int64(len(sums)))
+		err = s.blobs.Put(ctx, blobref.LeavesKey(key), bytes.NewReader(sums), int64(len(sums)))
 	}
 	if err != nil {
 		s.discardBlobs(keys...)
@@ -91,87 +86,13 @@ func (g *gatedBody) endErr() error {
 // intend records keys as garbage due after OrphanGrace, before their blobs
 // are written.
 func (s *Service) intend(ctx context.Context, keys ...string) error {
-	return s.meta.Update(ctx, func(tx glacier.Tx) error {
-		for _, k := range keys {
-			if err := tx.PutGarbage(k, s.now().Add(s.orphanGrace)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// claimSegment, inside the transaction that commits metadata referencing a
-// segment, takes its blobs off the garbage list.
-func claimSegment(tx glacier.Tx, key string) error {
-	return claimBlobs(tx, key, leavesKey(key))
-}
-
-// claimBlobs takes keys off the garbage list inside tx. It fails if the
-// collector already took one (the upload outlived OrphanGrace).
-func claimBlobs(tx glacier.Tx, keys ...string) error {
-	for _, k := range keys {
-		ok, err := tx.DeleteGarbage(k)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return glacier.Errorf(glacier.KindRequestTimeout, "The request took too long to complete; please retry")
-		}
-	}
-	return nil
-}
-
-// trashSegment queues a segment's blobs for deletion at t, inside tx.
-func trashSegment(tx glacier.Tx, key string, t time.Time) error {
-	if err := tx.PutGarbage(key, t); err != nil {
-		return err
-	}
-	return tx.PutGarbage(leavesKey(key), t)
+	return blobref.Intend(ctx, s.meta, s.now().Add(s.orphanGrace), keys...)
 }
 
 // discardBlobs deletes blobs that a failed request wrote, unless committed
-// metadata references them. It first takes their garbage records off the
-// list, in one transaction: a record that is gone was claimed by a
-// transaction that did commit (its outcome unknown to the caller, say, after
-// the connection to the database dropped during COMMIT), so its blob is kept.
-// If that transaction fails, the records stay for the collector. It does not
-// depend on the request's context, so a cancelled request still cleans up.
+// metadata references them (see blobref.Discard).
 func (s *Service) discardBlobs(keys ...string) {
-	ctx := context.Background()
-	var mine []string
-	if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
-		mine = mine[:0]
-		for _, k := range keys {
-			ok, err := tx.DeleteGarbage(k)
-			if err != nil {
-				return err
-			}
-			if ok {
-				mine = append(mine, k)
-			}
-		}
-		return nil
-	}); err != nil {
-		s.log.Warn("discard blobs: leaving them to the collector", "keys", keys, "err", err)
-		return
-	}
-	for i, k := range mine {
-		if err := s.blobs.Delete(ctx, k); err != nil {
-			s.log.Warn("discard blob", "key", k, "err", err)
-			if err := s.meta.Update(ctx, func(tx glacier.Tx) error {
-				for _, k := range mine[i:] {
-					if err := tx.PutGarbage(k, s.now()); err != nil {
-						return err
-					}
-				}
-				return nil
-			}); err != nil {
-				s.log.Warn("discard blob records", "keys", mine[i:], "err", err)
-			}
-			return
-		}
-	}
+	blobref.Discard(s.meta, s.blobs, s.now(), s.log, keys...)
 }
 
 // bodyError classifies an error met while reading a request body: errors
@@ -299,7 +220,7 @@ func (s *Service) rangeTreeHash(ctx context.Context, a glacier.Archive, start, e
 		segLeaves := (seg.Size + treehash.LeafSize - 1) / treehash.LeafSize
 		lo, hi := max(first, segStart), min(last, segStart+segLeaves-1)
 		if lo <= hi {
-			rc, err := s.blobs.Open(ctx, leavesKey(seg.Key), (lo-segStart)*treehash.Size, (hi-lo+1)*treehash.Size)
+			rc, err := s.blobs.Open(ctx, blobref.LeavesKey(seg.Key), (lo-segStart)*treehash.Size, (hi-lo+1)*treehash.Size)
 			if err != nil {
 				return [32]byte{}, err
 			}

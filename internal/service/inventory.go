@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/countio"
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -34,14 +35,14 @@ func (s *Service) writeInventory(ctx context.Context, j glacier.Job) (key string
 		}
 		pw.CloseWithError(err)
 	}()
-	cr := &countReader{r: pr}
+	cr := &countio.Reader{R: pr}
 	err = s.blobs.Put(ctx, key, cr, -1)
 	pr.CloseWithError(io.ErrClosedPipe) // stop the generator if Put gave up early
 	if err != nil {
 		s.discardBlobs(key)
 		return "", 0, "", err
 	}
-	return key, cr.n, next, nil
+	return key, cr.N, next, nil
 }
 
 // generateInventory writes j's inventory document to w and sets *next.
@@ -170,16 +171,4 @@ func csvField(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
-}
-
-// countReader counts the bytes read through it.
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

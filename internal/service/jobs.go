@@ -96,7 +96,7 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 				j.InventoryAt = v.InventoryAt
 			}
 		}
-		j.CompleteAt = now.Add(s.scale.job(jobSpan(j.Action, j.Tier, size).draw())).Truncate(time.Microsecond)
+		j.CompleteAt = now.Add(s.scale.job(jobSpan(j.Action, j.Tier, size).draw(s.jobDuration))).Truncate(time.Microsecond)
 		return tx.PutJob(j)
 	})
 	return j, err
@@ -114,64 +114,80 @@ func (s *Service) newJob(ref glacier.VaultRef, p JobParams) (glacier.Job, error)
 		Status:      glacier.StatusSucceeded,
 		StatusMsg:   glacier.StatusSucceeded,
 	}
-	invalid := func(format string, args ...any) (glacier.Job, error) {
-		return j, glacier.Errorf(glacier.KindInvalidParameter, format, args...)
-	}
-	switch p.Type {
-	case "":
-		return j, glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: type")
-	case "archive-retrieval":
-		j.Action = glacier.ActionArchiveRetrieval
-		switch {
-		case p.ArchiveID == "":
-			return j, glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: archiveId")
-		case p.Format != "":
-			return invalid("Format is only valid for an inventory-retrieval job")
-		case p.Inventory != nil:
-			return invalid("InventoryRetrievalParameters is only valid for an inventory-retrieval job")
-		}
-		j.ArchiveID = p.ArchiveID
-	case "inventory-retrieval":
-		j.Action = glacier.ActionInventoryRetrieval
-		switch {
-		case p.ArchiveID != "":
-			return invalid("ArchiveId is not valid for an inventory-retrieval job")
-		case p.RetrievalByteRange != "":
-			return invalid("RetrievalByteRange is not valid for an inventory-retrieval job")
-		}
-		j.Format = "JSON"
-		switch p.Format {
-		case "", "JSON":
-		case "CSV":
-			j.Format = "CSV"
-		default:
-			return invalid("Invalid format: %s. Valid values are: JSON, CSV", p.Format)
-		}
-		if err := setInventoryParams(&j, p.Inventory); err != nil {
-			return j, err
-		}
-	case "select":
-		return invalid("Select jobs are not supported by this server")
-	default:
-		return invalid("Invalid job type: %s. Valid values are: archive-retrieval, inventory-retrieval, select", p.Type)
-	}
-	if p.Select {
-		return invalid("SelectParameters and OutputLocation are only valid for a select job")
+	if err := setAction(&j, p); err != nil {
+		return j, err
 	}
 	switch p.Tier {
 	case "":
 	case glacier.TierExpedited, glacier.TierStandard, glacier.TierBulk:
 		j.Tier = p.Tier
 	default:
-		return invalid("Invalid tier: %s. Valid values are: Expedited, Standard, Bulk", p.Tier)
+		return j, invalidParam("Invalid tier: %s. Valid values are: Expedited, Standard, Bulk", p.Tier)
 	}
 	if err := checkDescription(p.Description); err != nil {
 		return j, err
 	}
 	if p.SNSTopic != "" && !validTopicARN(p.SNSTopic) {
-		return invalid("Invalid SNS topic ARN: %s", p.SNSTopic)
+		return j, invalidParam("Invalid SNS topic ARN: %s", p.SNSTopic)
 	}
 	return j, nil
+}
+
+// invalidParam returns an InvalidParameterValue error.
+func invalidParam(format string, args ...any) error {
+	return glacier.Errorf(glacier.KindInvalidParameter, format, args...)
+}
+
+// setAction validates the job type and the parameters that belong to it
+// into j.
+func setAction(j *glacier.Job, p JobParams) error {
+	switch p.Type {
+	case "":
+		return glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: type")
+	case "archive-retrieval":
+		j.Action = glacier.ActionArchiveRetrieval
+		switch {
+		case p.ArchiveID == "":
+			return glacier.Errorf(glacier.KindMissingParameter, "Required parameter missing: archiveId")
+		case p.Format != "":
+			return invalidParam("Format is only valid for an inventory-retrieval job")
+		case p.Inventory != nil:
+			return invalidParam("InventoryRetrievalParameters is only valid for an inventory-retrieval job")
+		}
+		j.ArchiveID = p.ArchiveID
+	case "inventory-retrieval":
+		j.Action = glacier.ActionInventoryRetrieval
+		if err := setInventory(j, p); err != nil {
+			return err
+		}
+	case "select":
+		return invalidParam("Select jobs are not supported by this server")
+	default:
+		return invalidParam("Invalid job type: %s. Valid values are: archive-retrieval, inventory-retrieval, select", p.Type)
+	}
+	if p.Select {
+		return invalidParam("SelectParameters and OutputLocation are only valid for a select job")
+	}
+	return nil
+}
+
+// setInventory validates an inventory-retrieval job's parameters into j.
+func setInventory(j *glacier.Job, p JobParams) error {
+	switch {
+	case p.ArchiveID != "":
+		return invalidParam("ArchiveId is not valid for an inventory-retrieval job")
+	case p.RetrievalByteRange != "":
+		return invalidParam("RetrievalByteRange is not valid for an inventory-retrieval job")
+	}
+	j.Format = "JSON"
+	switch p.Format {
+	case "", "JSON":
+	case "CSV":
+		j.Format = "CSV"
+	default:
+		return invalidParam("Invalid format: %s. Valid values are: JSON, CSV", p.Format)
+	}
+	return setInventoryParams(j, p.Inventory)
 }
 
 // validTopicARN reports whether a looks like an SNS topic ARN,

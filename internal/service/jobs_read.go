@@ -6,18 +6,12 @@ import (
 	"time"
 
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/jobdoc"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
 
 // JobInfo is a job as DescribeJob reports it at one moment.
-type JobInfo struct {
-	glacier.Job
-	VaultARN   string
-	StatusCode string    // as of the moment
-	Completed  bool      // StatusCode is no longer InProgress
-	Message    string    // StatusMessage
-	Finished   time.Time // CompletionDate; zero while in progress
-}
+type JobInfo = jobdoc.Info
 
 func (s *Service) jobInfo(j glacier.Job, now time.Time) JobInfo {
 	ji := JobInfo{Job: j, VaultARN: s.VaultARN(glacier.VaultRef{Account: j.Account, Name: j.Vault})}
@@ -39,8 +33,9 @@ func jobNotFound(id string) error {
 	return glacier.Errorf(glacier.KindNotFound, "%s%s", jobNotFoundMessage, id)
 }
 
-// job loads job id of vault ref and prepares its output if it has just
-// completed. Jobs past their retention are gone.
+// job loads job id of vault ref as of now. Jobs past their retention are
+// gone. It only reads: a job that has just completed may still lack its
+// output (see completeIfDue).
 func (s *Service) job(ctx context.Context, c glacier.Caller, action string, ref glacier.VaultRef, id string) (glacier.Job, time.Time, error) {
 	var j glacier.Job
 	now := s.now()
@@ -55,9 +50,6 @@ func (s *Service) job(ctx context.Context, c glacier.Caller, action string, ref 
 		}
 		return err
 	})
-	if err == nil && !j.Finalized && !now.Before(j.CompleteAt) {
-		j, err = s.finalize(ctx, j)
-	}
 	return j, now, err
 }
 
@@ -69,6 +61,9 @@ func (s *Service) expired(j glacier.Job, now time.Time) bool {
 // DescribeJob returns the job's description.
 func (s *Service) DescribeJob(ctx context.Context, c glacier.Caller, ref glacier.VaultRef, id string) (JobInfo, error) {
 	j, now, err := s.job(ctx, c, "DescribeJob", ref, id)
+	if err == nil {
+		j, err = s.completeIfDue(ctx, j, now)
+	}
 	if err != nil {
 		return JobInfo{}, err
 	}
@@ -118,10 +113,8 @@ func (s *Service) ListJobs(ctx context.Context, c glacier.Caller, ref glacier.Va
 	}
 	out := make([]JobInfo, len(jobs))
 	for i, j := range jobs {
-		if !j.Finalized && !now.Before(j.CompleteAt) {
-			if j, err = s.finalize(ctx, j); err != nil {
-				return nil, "", err
-			}
+		if j, err = s.completeIfDue(ctx, j, now); err != nil {
+			return nil, "", err
 		}
 		out[i] = s.jobInfo(j, now)
 	}
@@ -143,6 +136,9 @@ type JobOutput struct {
 // inclusive byte range of the output (a clamped Range: bytes=s-e request).
 func (s *Service) GetJobOutput(ctx context.Context, c glacier.Caller, ref glacier.VaultRef, id string, rng *[2]int64) (JobOutput, error) {
 	j, now, err := s.job(ctx, c, "GetJobOutput", ref, id)
+	if err == nil {
+		j, err = s.completeIfDue(ctx, j, now)
+	}
 	if err != nil {
 		return JobOutput{}, err
 	}
@@ -199,60 +195,4 @@ func (s *Service) archiveRecord(ctx context.Context, id string) (glacier.Archive
 		return err
 	})
 	return a, err
-}
-
-// finalize prepares a completed job's output: the tree hash of an aligned
-// archive range, or an inventory document. Several processes may finalize
-// the same job at once; the first to commit wins and the others discard
-// their work.
-func (s *Service) finalize(ctx context.Context, j glacier.Job) (glacier.Job, error) {
-	done := j
-	outKey := ""
-	switch j.Action {
-	case glacier.ActionArchiveRetrieval:
-		if j.RangeTreeHash == "" && treehash.Aligned(j.RangeStart, j.RangeEnd, j.ArchiveSize) {
-			a, err := s.archiveRecord(ctx, j.ArchiveID)
-			if err != nil {
-				return j, err
-			}
-			h, err := s.rangeTreeHash(ctx, a, j.RangeStart, j.RangeEnd)
-			if err != nil {
-				return j, err
-			}
-			done.RangeTreeHash = hexString(h)
-		}
-	case glacier.ActionInventoryRetrieval:
-		var err error
-		outKey, done.OutputSize, done.NextMarker, err = s.writeInventory(ctx, j)
-		if err != nil {
-			return j, err
-		}
-		done.OutputKey = outKey
-	}
-	done.Finalized = true
-	err := s.meta.Update(ctx, func(tx glacier.Tx) error {
-		cur, err := tx.Job(j.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Finalized {
-			done = cur
-			return nil
-		}
-		if outKey != "" {
-			if err := claimBlobs(tx, outKey); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutJob(done); err != nil {
-			return err
-		}
-		return s.enqueueNotifications(tx, done)
-	})
-	if err != nil || (outKey != "" && done.OutputKey != outKey) {
-		if outKey != "" {
-			s.discardBlobs(outKey)
-		}
-	}
-	return done, err
 }

@@ -30,9 +30,20 @@ func TestJobSpan(t *testing.T) {
 			t.Errorf("jobSpan(%s, %s, %d) = %v, want %v", c.action, c.tier, c.size, got, c.want)
 		}
 		for range 100 {
-			if d := got.draw(); d < got.min || d > got.max {
+			if d := got.draw(uniformDuration); d < got.min || d > got.max {
 				t.Fatalf("draw %v outside %v", d, got)
 			}
+		}
+	}
+}
+
+func TestDrawUsesThePickWithinTheSpan(t *testing.T) {
+	sp := span{time.Minute, 5 * time.Minute}
+	for _, c := range []struct{ pick, want time.Duration }{
+		{3 * time.Minute, 3 * time.Minute}, {0, time.Minute}, {time.Hour, 5 * time.Minute},
+	} {
+		if got := sp.draw(func(lo, hi time.Duration) time.Duration { return c.pick }); got != c.want {
+			t.Errorf("draw with a pick of %v = %v, want %v", c.pick, got, c.want)
 		}
 	}
 }

@@ -16,7 +16,7 @@ const batch = 100
 // notifications. Run it every second or so; it is cheap when idle and safe
 // to run from several processes sharing the stores.
 func (s *Service) Tick(ctx context.Context) (int, error) {
-	n1, err1 := s.finalizeDue(ctx)
+	n1, err1 := s.completeDue(ctx)
 	n2, err2 := s.deliverNotifications(ctx)
 	return n1 + n2, errors.Join(err1, err2)
 }
@@ -39,8 +39,9 @@ func (s *Service) Maintain(ctx context.Context) (int, error) {
 	return total, errors.Join(errs...)
 }
 
-// finalizeDue prepares the output of every job that has completed.
-func (s *Service) finalizeDue(ctx context.Context) (int, error) {
+// completeDue writes the completion (see complete) of every job whose time
+// has come.
+func (s *Service) completeDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		var jobs []glacier.Job
@@ -51,7 +52,7 @@ func (s *Service) finalizeDue(ctx context.Context) (int, error) {
 			return total, err
 		}
 		for _, j := range jobs {
-			if _, err := s.finalize(ctx, j); err != nil {
+			if _, err := s.complete(ctx, j); err != nil {
 				return total, err
 			}
 			total++

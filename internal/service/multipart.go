@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
@@ -113,7 +114,7 @@ func (s *Service) UploadMultipartPart(ctx context.Context, c glacier.Caller, in 
 		return "", err
 	}
 	err = s.meta.Update(ctx, func(tx glacier.Tx) error {
-		if err := claimSegment(tx, key); err != nil {
+		if err := blobref.ClaimSegment(tx, key); err != nil {
 			return err
 		}
 		u, err := s.activeUpload(tx, c, "UploadMultipartPart", in.Vault, in.UploadID)
@@ -124,7 +125,7 @@ func (s *Service) UploadMultipartPart(ctx context.Context, c glacier.Caller, in 
 		old, err := tx.Part(u.ID, in.Start)
 		switch {
 		case err == nil:
-			if err := trashSegment(tx, old.Key, now); err != nil {
+			if err := blobref.TrashSegment(tx, old.Key, now); err != nil {
 				return err
 			}
 		case !glacier.IsKind(err, glacier.KindNotFound):
@@ -137,7 +138,7 @@ func (s *Service) UploadMultipartPart(ctx context.Context, c glacier.Caller, in 
 		return tx.PutPart(glacier.Part{UploadID: u.ID, Start: in.Start, Size: size, TreeHash: hexString(want.sum), Key: key})
 	})
 	if err != nil {
-		s.discardBlobs(key, leavesKey(key))
+		s.discardBlobs(key, blobref.LeavesKey(key))
 		return "", err
 	}
 	return hexString(want.sum), nil
@@ -267,7 +268,7 @@ func (s *Service) discardParts(tx glacier.Tx, uploadID string, now time.Time) er
 		return err
 	}
 	for _, p := range parts {
-		if err := trashSegment(tx, p.Key, now); err != nil {
+		if err := blobref.TrashSegment(tx, p.Key, now); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/jobdoc"
 )
 
 // notificationSubject is the subject of job-completion messages.
@@ -24,7 +25,7 @@ const (
 // topic and one to the vault's topic if it subscribes to the job's event (one
 // message per distinct topic).
 func (s *Service) enqueueNotifications(tx glacier.Tx, j glacier.Job) error {
-	if s.notifier == nil || s.jobDocument == nil {
+	if s.notifier == nil {
 		return nil
 	}
 	var topics []string
@@ -47,7 +48,7 @@ func (s *Service) enqueueNotifications(tx glacier.Tx, j glacier.Job) error {
 	if len(topics) == 0 {
 		return nil
 	}
-	msg, err := s.jobDocument(s.jobInfo(j, j.CompleteAt))
+	msg, err := jobdoc.Marshal(s.jobInfo(j, j.CompleteAt))
 	if err != nil {
 		return err
 	}

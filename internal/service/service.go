@@ -36,15 +36,16 @@ type Config struct {
 	// ExpeditedOnDemand is how many Expedited retrievals per 5 minutes an
 	// account gets without provisioned capacity. Each capacity unit adds 3.
 	ExpeditedOnDemand int
+	// JobDuration draws how long a job takes, at AWS's pace (before
+	// TimeScale), from [min, max]. It must be safe for concurrent use. nil:
+	// uniformly at random.
+	JobDuration func(min, max time.Duration) time.Duration
 	// Notifier delivers job-completion notifications; nil disables them.
 	Notifier glacier.Notifier
 	// Undeliverable reports whether a Notifier error means the message can
 	// never be accepted (e.g. the topic does not exist); such messages are
 	// dropped, with an error logged, instead of retried. nil: never.
 	Undeliverable func(error) bool
-	// JobDocument renders a job's description as the JSON document Glacier
-	// publishes when a job completes (the DescribeJob response body).
-	JobDocument func(JobInfo) ([]byte, error)
 }
 
 // Service implements the Glacier API operations. It is safe for concurrent use
@@ -64,9 +65,9 @@ type Service struct {
 	// provisioned capacity.
 	expeditedOnDemand int
 	jobRetention      time.Duration // already scaled
+	jobDuration       func(min, max time.Duration) time.Duration
 	notifier          glacier.Notifier
 	undeliverable     func(error) bool
-	jobDocument       func(JobInfo) ([]byte, error)
 }
 
 // New returns a Service for cfg.
@@ -83,7 +84,7 @@ func New(cfg Config) *Service {
 		expeditedOnDemand: cfg.ExpeditedOnDemand,
 		notifier:          cfg.Notifier,
 		undeliverable:     cfg.Undeliverable,
-		jobDocument:       cfg.JobDocument,
+		jobDuration:       cfg.JobDuration,
 	}
 	s.inventoryEvery = s.scale.period(cfg.InventoryInterval)
 	s.jobRetention = s.scale.period(24 * time.Hour)
@@ -92,6 +93,9 @@ func New(cfg Config) *Service {
 	}
 	if s.clock == nil {
 		s.clock = glacier.WallClock{}
+	}
+	if s.jobDuration == nil {
+		s.jobDuration = uniformDuration
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

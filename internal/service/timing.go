@@ -32,9 +32,14 @@ func jobSpan(action, tier string, size int64) span {
 	return span{3 * time.Hour, 5 * time.Hour}
 }
 
-// draw picks a duration uniformly within sp.
-func (sp span) draw() time.Duration {
-	return sp.min + rand.N(sp.max-sp.min+1)
+// draw picks a duration within sp with pick (a Config.JobDuration).
+func (sp span) draw(pick func(min, max time.Duration) time.Duration) time.Duration {
+	return min(max(pick(sp.min, sp.max), sp.min), sp.max)
+}
+
+// uniformDuration picks a duration uniformly at random from [lo, hi].
+func uniformDuration(lo, hi time.Duration) time.Duration {
+	return lo + rand.N(hi-lo+1)
 }
 
 // scale is the server's time scale: Glacier's durations divided by factor.

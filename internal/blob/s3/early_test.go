@@ -36,6 +36,7 @@ func (r *slowReader) Read(p []byte) (int, error) {
 // returned. Put must not return while a read of the caller's reader is in
 // progress, nor let one start after.
 func TestEarlyAnswerDoesNotOutliveRead(t *testing.T) {
+	drained := make(chan struct{}) // the refusing handler has stopped taking the body
 	srv := fakeServerWrapped(t, func(fake http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "refused") {
@@ -46,6 +47,7 @@ func TestEarlyAnswerDoesNotOutliveRead(t *testing.T) {
 				// transport goes on sending it.
 				w.(http.Flusher).Flush()
 				_, _ = io.Copy(io.Discard, r.Body)
+				close(drained)
 				return
 			}
 			fake.ServeHTTP(w, r)
@@ -60,7 +62,13 @@ func TestEarlyAnswerDoesNotOutliveRead(t *testing.T) {
 	if err == nil {
 		t.Fatal("Put succeeded against a server that refused it")
 	}
-	time.Sleep(200 * time.Millisecond) // time for a leftover writer to read
+	// The body stops arriving once the client stops sending it: after the
+	// last read of r a leftover writer could make.
+	select {
+	case <-drained:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server is still receiving the body 10s after Put returned")
+	}
 	if n := r.late.Load(); n != 0 {
 		t.Fatalf("the reader was read %d times after Put returned", n)
 	}

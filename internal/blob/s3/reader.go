@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/glacierd/glacierd/internal/blob/blobio"
 )
 
 // errSizeMismatch is the cause of a Put whose reader yields more or fewer
@@ -156,7 +158,7 @@ func checkRange(key string, body io.ReadCloser, h http.Header, off, n int64) (io
 		body.Close()
 		return nil, fmt.Errorf("s3: open %s: asked for bytes %d+%d, the server sent %d-%d/%d", key, off, want, start, end, total)
 	}
-	return &rangeReader{body: body, lr: io.LimitedReader{R: body, N: want}}, nil
+	return blobio.NewRange(body, want, body), nil
 }
 
 // contentRange returns the first and last byte offsets and the blob size of
@@ -183,22 +185,3 @@ func contentRange(h http.Header) (start, end, total int64, err error) {
 	}
 	return 0, 0, 0, fmt.Errorf("malformed Content-Range %q", cr)
 }
-
-// rangeReader reads a range of an object: exactly lr.N bytes, then io.EOF;
-// an answer that ends early is an io.ErrUnexpectedEOF.
-type rangeReader struct {
-	body io.ReadCloser
-	lr   io.LimitedReader
-}
-
-// Read implements io.Reader.
-func (r *rangeReader) Read(p []byte) (int, error) {
-	n, err := r.lr.Read(p)
-	if err == io.EOF && r.lr.N > 0 {
-		err = io.ErrUnexpectedEOF
-	}
-	return n, err
-}
-
-// Close closes the answer's body.
-func (r *rangeReader) Close() error { return r.body.Close() }

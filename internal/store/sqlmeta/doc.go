@@ -19,7 +19,7 @@
 //     Tx to the closure.
 //
 // The alternative, a transaction type per store calling shared codecs and
-// query builders, would still keep the 39 glacier.Tx methods twice, each pair
+// query builders, would still keep every glacier.Tx method twice, each pair
 // the same statement with the same arguments, free to drift apart; here they
 // exist once, and each store keeps only what is truly its own.
 //

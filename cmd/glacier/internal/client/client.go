@@ -15,13 +15,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/glacierd/glacierd/internal/payloadhash"
 )
 
 // DefaultRegionForEndpoint is the signing region used when a custom endpoint
@@ -137,18 +136,7 @@ func New(ctx context.Context, s Settings) (*glacier.Client, error) {
 // the body again to compute it. Pair it with the input's Checksum (the tree
 // hash), which likewise stops the SDK's own tree-hash pass.
 func WithContentSHA256(sum [32]byte) func(*glacier.Options) {
-	h := hex.EncodeToString(sum[:])
-	return func(o *glacier.Options) {
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("glacier-cli:ContentSHA256",
-				func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-					if req, ok := in.Request.(*smithyhttp.Request); ok {
-						req.Header.Set("X-Amz-Content-Sha256", h)
-					}
-					return next.HandleFinalize(v4.SetPayloadHash(ctx, h), in)
-				}), middleware.Before)
-		})
-	}
+	return payloadhash.Option(hex.EncodeToString(sum[:]))
 }
 
 // CredentialsError reports that the configuration chain yielded no

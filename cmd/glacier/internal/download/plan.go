@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 	"github.com/aws/aws-sdk-go-v2/service/glacier/types"
 
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // DefaultRangeSize is the largest range fetched by one GetJobOutput request

@@ -3,7 +3,7 @@ package upload
 import (
 	"testing"
 
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 const MiB = units.MiB

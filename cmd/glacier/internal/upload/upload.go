@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 
 	"github.com/glacierd/glacierd/cmd/glacier/internal/client"
-	"github.com/glacierd/glacierd/cmd/glacier/internal/units"
 	"github.com/glacierd/glacierd/internal/treehash"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
 // Options control an upload.

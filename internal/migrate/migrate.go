@@ -1,4 +1,4 @@
-package app
+package migrate
 
 import (
 	"context"
@@ -14,43 +14,25 @@ import (
 	"github.com/peterbourgon/ff/v3"
 
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/storeset"
+	"github.com/glacierd/glacierd/internal/units"
 )
 
-// StoreConfig names a metadata store and an archive store the way the
-// server's --data, --meta, --blobs and --s3-* flags do.
-type StoreConfig struct {
-	Data        string // directory of the embedded stores (used by Meta "sqlite" and Blobs "fs")
-	Meta        string // "sqlite" or a postgres:// URL
-	Blobs       string // "fs" or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT
-	S3AccessKey string // for an s3:// Blobs (default: AWS_ACCESS_KEY_ID)
-	S3SecretKey string
-}
-
-// config returns the server Config that opens s's stores.
-func (s StoreConfig) config() Config {
-	return Config{Data: s.Data, Meta: s.Meta, Blobs: s.Blobs, S3AccessKey: s.S3AccessKey, S3SecretKey: s.S3SecretKey}
-}
-
-// embedded reports whether s uses a store that lives in Data.
-func (s StoreConfig) embedded() bool {
-	return s.Meta == "" || s.Meta == "sqlite" || s.Blobs == "" || s.Blobs == "fs"
-}
-
-// MigrateConfig says what Migrate copies from where to where.
-type MigrateConfig struct {
-	From StoreConfig // the source: usually the embedded stores of a data directory
-	To   StoreConfig // the destination: usually PostgreSQL and S3
+// Config says what Run copies from where to where.
+type Config struct {
+	From storeset.Config // the source: usually the embedded stores of a data directory
+	To   storeset.Config // the destination: usually PostgreSQL and S3
 	// Resume accepts a destination that already holds data: that of an
-	// earlier, interrupted migration from the same source, which Migrate
-	// completes. Without it Migrate refuses a destination with any account.
+	// earlier, interrupted migration from the same source, which Run
+	// completes. Without it Run refuses a destination with any account.
 	Resume  bool
 	Workers int // archives copied at once; <= 0 means 4
 }
 
-// MigrateReport counts what Migrate copied. Migrate returns it even when it
+// Report counts what Run copied. Run returns it even when it
 // fails, with the figures reached so far; when it failed before it began
 // copying (bad flags, unreachable stores), the report is zero, Elapsed too.
-type MigrateReport struct {
+type Report struct {
 	Accounts        int
 	Vaults          int
 	VaultConfigs    int
@@ -81,7 +63,7 @@ type MigrateReport struct {
 }
 
 // String renders the report for people, one figure group per line.
-func (r MigrateReport) String() string {
+func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "accounts:      %d\n", r.Accounts)
 	fmt.Fprintf(&b, "vaults:        %d (%d with tags, policies, locks or notifications)\n", r.Vaults, r.VaultConfigs)
@@ -92,10 +74,10 @@ func (r MigrateReport) String() string {
 	fmt.Fprintf(&b, "accounts' settings: %d capacity units, %d retrieval policies; %d pending notifications\n",
 		r.Capacities, r.Policies, r.Notifications)
 	fmt.Fprintf(&b, "copied:        %d blobs, %s (%d bytes); %d leaf-hash sidecars recomputed\n",
-		r.Blobs, humanBytes(r.Bytes), r.Bytes, r.RepairedSidecars)
+		r.Blobs, units.Format(r.Bytes), r.Bytes, r.RepairedSidecars)
 	fmt.Fprintf(&b, "elapsed:       %s", r.Elapsed.Round(time.Millisecond))
 	if s := r.Elapsed.Seconds(); s > 0 && r.Bytes > 0 {
-		fmt.Fprintf(&b, " (%s/s)", humanBytes(int64(float64(r.Bytes)/s)))
+		fmt.Fprintf(&b, " (%s/s)", units.Format(int64(float64(r.Bytes)/s)))
 	}
 	b.WriteString("\n")
 	for _, f := range r.Failed {
@@ -104,21 +86,7 @@ func (r MigrateReport) String() string {
 	return b.String()
 }
 
-// humanBytes renders n in binary units (1.5 MiB).
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-const migrateUsage = `Usage: glacierd migrate --from DIR --meta postgres://… --blobs s3://… [flags]
+const usage = `Usage: glacierd migrate --from DIR --meta postgres://… --blobs s3://… [flags]
 
 Copies everything a glacierd keeps — accounts' capacity units and retrieval
 policies, vaults with their tags, access policies, locks and notification
@@ -143,10 +111,10 @@ name in capitals, dashes as underscores (GLACIERD_META, GLACIERD_S3_ACCESS_KEY).
 Flags:
 `
 
-// ParseMigrateFlags fills a MigrateConfig from the arguments of `glacierd
-// migrate` and the environment (flags win). Migrate validates the result.
-func ParseMigrateFlags(name string, args []string) (MigrateConfig, error) {
-	var c MigrateConfig
+// ParseFlags fills a Config from the arguments of `glacierd
+// migrate` and the environment (flags win). Run validates the result.
+func ParseFlags(name string, args []string) (Config, error) {
+	var c Config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&c.From.Data, "from", "", "source data directory (embedded stores); no glacierd may be running on it")
 	fs.StringVar(&c.From.Meta, "from-meta", "sqlite", "source metadata store: sqlite (in --from) or a postgres:// URL")
@@ -161,7 +129,7 @@ func ParseMigrateFlags(name string, args []string) (MigrateConfig, error) {
 	fs.BoolVar(&c.Resume, "resume", false, "accept a non-empty destination: complete an interrupted migration from the same source")
 	fs.IntVar(&c.Workers, "workers", 4, "archives copied at once")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), migrateUsage)
+		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
 	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix("GLACIERD")); err != nil {
@@ -174,20 +142,20 @@ func ParseMigrateFlags(name string, args []string) (MigrateConfig, error) {
 }
 
 // validate reports the first problem with c.
-func (c MigrateConfig) validate() error {
+func (c Config) validate() error {
 	if c.To.Meta == "" || c.To.Blobs == "" {
 		return errors.New("--meta and --blobs must name the destination stores (see glacierd migrate -h)")
 	}
 	for _, s := range []struct {
 		name  string
-		store StoreConfig
+		store storeset.Config
 		flag  string
 	}{{"source", c.From, "--from"}, {"destination", c.To, "--data"}} {
-		if s.store.embedded() && s.store.Data == "" {
+		if s.store.Embedded() && s.store.Data == "" {
 			return fmt.Errorf("the %s uses an embedded store (sqlite or fs): %s must name its data directory", s.name, s.flag)
 		}
 	}
-	if c.From.Meta == c.To.Meta && c.From.Blobs == c.To.Blobs && !c.From.embedded() {
+	if c.From.Meta == c.To.Meta && c.From.Blobs == c.To.Blobs && !c.From.Embedded() {
 		return errors.New("the source and the destination are the same stores")
 	}
 	if c.From.Meta == "" || c.From.Meta == "sqlite" {
@@ -199,8 +167,8 @@ func (c MigrateConfig) validate() error {
 	return nil
 }
 
-// Migrate copies every record and blob of the stores c.From into the stores
-// c.To (see ParseMigrateFlags's usage text for what and how), verifying each
+// Run copies every record and blob of the stores c.From into the stores
+// c.To (see ParseFlags's usage text for what and how), verifying each
 // archive's and part's tree hash against the bytes it copies, and returns
 // what it copied. It can be run again after a failure with c.Resume.
 //
@@ -208,7 +176,7 @@ func (c MigrateConfig) validate() error {
 // run leaves no record without its bytes; blobs are recorded as garbage in
 // the destination before they are written and claimed with the record, as
 // the server does, so that blobs of an abandoned run are collected.
-func Migrate(ctx context.Context, c MigrateConfig, log *slog.Logger) (_ MigrateReport, err error) {
+func Run(ctx context.Context, c Config, log *slog.Logger) (_ Report, err error) {
 	began := time.Now()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -217,18 +185,18 @@ func Migrate(ctx context.Context, c MigrateConfig, log *slog.Logger) (_ MigrateR
 		c.Workers = 4
 	}
 	if err := c.validate(); err != nil {
-		return MigrateReport{}, err
+		return Report{}, err
 	}
-	src, err := openStores(ctx, c.From.config(), log.Info)
+	src, err := storeset.Open(ctx, c.From, log.Info)
 	if err != nil {
-		return MigrateReport{}, fmt.Errorf("source: %w", err)
+		return Report{}, fmt.Errorf("source: %w", err)
 	}
-	defer func() { err = errors.Join(err, src.close()) }()
-	dst, err := openStores(ctx, c.To.config(), log.Info)
+	defer func() { err = errors.Join(err, src.Close()) }()
+	dst, err := storeset.Open(ctx, c.To, log.Info)
 	if err != nil {
-		return MigrateReport{}, fmt.Errorf("destination: %w", err)
+		return Report{}, fmt.Errorf("destination: %w", err)
 	}
-	defer func() { err = errors.Join(err, dst.close()) }()
+	defer func() { err = errors.Join(err, dst.Close()) }()
 
 	m := &migrator{src: src, dst: dst, log: log, resume: c.Resume, workers: c.Workers,
 		intentUntil: time.Now().Add(intentGrace)}
@@ -241,13 +209,13 @@ func Migrate(ctx context.Context, c MigrateConfig, log *slog.Logger) (_ MigrateR
 // run copies everything, account by account, then what spans accounts.
 func (m *migrator) run(ctx context.Context) error {
 	var accounts, existing []string
-	if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		accounts, err = tx.Accounts()
 		return err
 	}); err != nil {
 		return fmt.Errorf("source: accounts: %w", err)
 	}
-	if err := m.dst.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	if err := m.dst.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		existing, err = tx.Accounts()
 		return err
 	}); err != nil {
@@ -262,7 +230,7 @@ func (m *migrator) run(ctx context.Context) error {
 		if err := m.copyAccount(ctx, a); err != nil {
 			return err
 		}
-		m.add(func(r *MigrateReport) { r.Accounts++ })
+		m.add(func(r *Report) { r.Accounts++ })
 	}
 	if err := m.copyFinishedUploads(ctx); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package app_test
+package migrate_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glacier/types"
 
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/storeset"
 	"github.com/glacierd/glacierd/internal/testkit"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
@@ -41,7 +42,7 @@ type server struct {
 
 // serve starts glacierd on the stores of sc (the embedded ones in sc.Data
 // when sc names none) with the given clock and notification endpoint.
-func serve(t *testing.T, sc app.StoreConfig, clock *fakeClock, snsURL string) *server {
+func serve(t *testing.T, sc storeset.Config, clock *fakeClock, snsURL string) *server {
 	t.Helper()
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", Data: sc.Data, Meta: sc.Meta, Blobs: sc.Blobs,
@@ -92,11 +93,11 @@ func randomBytes(n int) []byte {
 // remoteStores returns a fresh PostgreSQL schema and S3 key prefix from
 // GLACIERD_TEST_POSTGRES and GLACIERD_TEST_S3, or skips t (fails it under
 // GLACIERD_REQUIRE_INTEGRATION=1) when they are not set.
-func remoteStores(t *testing.T) app.StoreConfig {
+func remoteStores(t *testing.T) storeset.Config {
 	t.Helper()
 	pg, s3 := testkit.Integration(t)
 	blobs, key, secret := testkit.FreshS3(t, s3, "migrate")
-	return app.StoreConfig{Meta: testkit.FreshPostgres(t, pg, "migrate_"), Blobs: blobs, S3AccessKey: key, S3SecretKey: secret}
+	return storeset.Config{Meta: testkit.FreshPostgres(t, pg, "migrate_"), Blobs: blobs, S3AccessKey: key, S3SecretKey: secret}
 }
 
 func acct() *string { return aws.String("-") }

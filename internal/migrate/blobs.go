@@ -1,4 +1,4 @@
-package app
+package migrate
 
 import (
 	"bytes"
@@ -7,23 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/treehash"
 )
-
-// leavesKey is the key of the sidecar blob holding a segment's 1 MiB leaf
-// hashes; it must match the service's (internal/service/blobs.go).
-func leavesKey(key string) string { return key + "-leaves" }
-
-// segmentKeys returns the blob keys of segs: each segment and its sidecar.
-func segmentKeys(segs []glacier.Segment) []string {
-	keys := make([]string, 0, 2*len(segs))
-	for _, s := range segs {
-		keys = append(keys, s.Key, leavesKey(s.Key))
-	}
-	return keys
-}
 
 // badBytes describes source bytes that are missing or fail verification.
 type badBytes struct{ msg string }
@@ -62,25 +51,13 @@ func (e *exactReader) Read(p []byte) (int, error) {
 // intend records keys as garbage in the destination before their blobs are
 // written, so that blobs of an abandoned run are collected by the server.
 func (m *migrator) intend(ctx context.Context, keys ...string) error {
-	return m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
-		for _, k := range keys {
-			if err := tx.PutGarbage(k, m.intentUntil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return blobref.Intend(ctx, m.dst.Meta, m.intentUntil, keys...)
 }
 
-// discard deletes blobs this run wrote for a record it will not commit.
-// Their garbage records stay, for the server to finish the job if this
-// fails.
-func (m *migrator) discard(ctx context.Context, keys []string) {
-	for _, k := range keys {
-		if err := m.dst.blobs.Delete(context.WithoutCancel(ctx), k); err != nil {
-			m.log.Warn("could not delete a blob of a record not migrated; the server will collect it", "key", k, "err", err)
-		}
-	}
+// discard deletes blobs this run wrote for a record it will not commit (see
+// blobref.Discard).
+func (m *migrator) discard(keys []string) {
+	blobref.Discard(m.dst.Meta, m.dst.Blobs, time.Now(), m.log, keys...)
 }
 
 // copySegments copies the blobs of segs (size bytes in all), checks the
@@ -90,13 +67,13 @@ func (m *migrator) discard(ctx context.Context, keys []string) {
 // or wrong; err is any other failure. A sidecar missing or different in the
 // source is counted as repaired.
 func (m *migrator) copySegments(ctx context.Context, segs []glacier.Segment, size int64, want string) (bad *badBytes, err error) {
-	keys := segmentKeys(segs)
+	keys := blobref.SegmentKeys(segs...)
 	if err := m.intend(ctx, keys...); err != nil {
 		return nil, fmt.Errorf("destination: %w", err)
 	}
 	defer func() {
 		if bad != nil || err != nil {
-			m.discard(ctx, keys)
+			m.discard(keys)
 		}
 	}()
 	sums := make([][]byte, len(segs))
@@ -119,7 +96,7 @@ func (m *migrator) copySegments(ctx context.Context, segs []glacier.Segment, siz
 	}
 	repaired := 0
 	for i, s := range segs {
-		old, err := m.readSmall(ctx, leavesKey(s.Key), int64(len(sums[i]))+1)
+		old, err := m.readSmall(ctx, blobref.LeavesKey(s.Key), int64(len(sums[i]))+1)
 		switch {
 		case err == nil && bytes.Equal(old, sums[i]):
 		case err == nil || glacier.IsKind(err, glacier.KindNotFound):
@@ -128,11 +105,11 @@ func (m *migrator) copySegments(ctx context.Context, segs []glacier.Segment, siz
 		default:
 			return nil, fmt.Errorf("source: %w", err)
 		}
-		if err := m.dst.blobs.Put(ctx, leavesKey(s.Key), bytes.NewReader(sums[i]), int64(len(sums[i]))); err != nil {
+		if err := m.dst.Blobs.Put(ctx, blobref.LeavesKey(s.Key), bytes.NewReader(sums[i]), int64(len(sums[i]))); err != nil {
 			return nil, fmt.Errorf("destination: %w", err)
 		}
 	}
-	m.add(func(r *MigrateReport) {
+	m.add(func(r *Report) {
 		r.Blobs += 2 * len(segs)
 		r.Bytes += size
 		r.RepairedSidecars += repaired
@@ -148,17 +125,17 @@ func (m *migrator) copyBlob(ctx context.Context, key string, size int64) (*badBy
 	}
 	bad, err := m.copyExact(ctx, key, size, io.Discard)
 	if bad != nil || err != nil {
-		m.discard(ctx, []string{key})
+		m.discard([]string{key})
 		return bad, err
 	}
-	m.add(func(r *MigrateReport) { r.Blobs++; r.Bytes += size })
+	m.add(func(r *Report) { r.Blobs++; r.Bytes += size })
 	return nil, nil
 }
 
 // copyExact streams blob key from the source to the destination, checking
 // that it holds exactly size bytes, and writes the bytes to tee as well.
 func (m *migrator) copyExact(ctx context.Context, key string, size int64, tee io.Writer) (*badBytes, error) {
-	rc, err := m.src.blobs.Open(ctx, key, 0, -1)
+	rc, err := m.src.Blobs.Open(ctx, key, 0, -1)
 	if glacier.IsKind(err, glacier.KindNotFound) {
 		return badf("blob %s is missing", key), nil
 	}
@@ -167,7 +144,7 @@ func (m *migrator) copyExact(ctx context.Context, key string, size int64, tee io
 	}
 	defer rc.Close()
 	er := &exactReader{r: rc, key: key, want: size, left: size}
-	err = m.dst.blobs.Put(ctx, key, io.TeeReader(er, tee), size)
+	err = m.dst.Blobs.Put(ctx, key, io.TeeReader(er, tee), size)
 	if er.bad != nil {
 		return er.bad, nil
 	}
@@ -180,7 +157,7 @@ func (m *migrator) copyExact(ctx context.Context, key string, size int64, tee io
 // readSmall reads a whole source blob of at most limit bytes (more is
 // cut off).
 func (m *migrator) readSmall(ctx context.Context, key string, limit int64) ([]byte, error) {
-	rc, err := m.src.blobs.Open(ctx, key, 0, -1)
+	rc, err := m.src.Blobs.Open(ctx, key, 0, -1)
 	if err != nil {
 		return nil, err
 	}

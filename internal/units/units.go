@@ -1,5 +1,6 @@
-// Package units parses and formats the byte sizes the glacier command line
-// takes and prints.
+// Package units parses and formats byte sizes for people: the sizes the
+// glacier command line takes and prints, and the figures glacierd migrate
+// reports.
 package units
 
 import (

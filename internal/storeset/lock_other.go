@@ -1,6 +1,6 @@
 //go:build !unix
 
-package app
+package storeset
 
 // lockDir does nothing where flock is unavailable; running two glacierd
 // processes on one data directory there is the operator's mistake to avoid.

@@ -1,4 +1,4 @@
-package app
+package migrate
 
 import (
 	"context"
@@ -10,14 +10,16 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/storeset"
 )
 
-// Paging and timing of Migrate.
+// Paging and timing of Run.
 const (
 	// migratePage is how many records one source transaction reads.
 	migratePage = 200
-	// intentGrace is how long a blob written by Migrate may stay
+	// intentGrace is how long a blob written by Run may stay
 	// unreferenced in the destination before the server collects it: long
 	// enough for an interrupted migration to be resumed.
 	intentGrace = 7 * 24 * time.Hour
@@ -30,27 +32,27 @@ const (
 // farFuture is a time after every record's, for listing all of them.
 func farFuture() time.Time { return time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// migrator is one run of Migrate.
+// migrator is one run of Run.
 type migrator struct {
-	src, dst    *stores
+	src, dst    *storeset.Set
 	log         *slog.Logger
 	resume      bool
 	workers     int
 	intentUntil time.Time // when unclaimed blobs written by this run may be collected
 
 	mu  sync.Mutex
-	rep MigrateReport
+	rep Report
 }
 
 // add updates the report under the lock.
-func (m *migrator) add(f func(*MigrateReport)) {
+func (m *migrator) add(f func(*Report)) {
 	m.mu.Lock()
 	f(&m.rep)
 	m.mu.Unlock()
 }
 
 // report returns a copy of the report so far.
-func (m *migrator) report() MigrateReport {
+func (m *migrator) report() Report {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := m.rep
@@ -63,7 +65,7 @@ func (m *migrator) copyAccount(ctx context.Context, account string) error {
 	var pol glacier.RetrievalPolicy
 	var hasPol bool
 	var caps []glacier.Capacity
-	if err := m.src.meta.View(ctx, func(tx glacier.Tx) error {
+	if err := m.src.Meta.View(ctx, func(tx glacier.Tx) error {
 		var err error
 		pol, err = tx.RetrievalPolicy(account)
 		hasPol = err == nil
@@ -75,7 +77,7 @@ func (m *migrator) copyAccount(ctx context.Context, account string) error {
 	}); err != nil {
 		return fmt.Errorf("source: account %s: %w", account, err)
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
 		if hasPol {
 			if err := tx.PutRetrievalPolicy(account, pol); err != nil {
 				return err
@@ -90,7 +92,7 @@ func (m *migrator) copyAccount(ctx context.Context, account string) error {
 	}); err != nil {
 		return fmt.Errorf("destination: account %s: %w", account, err)
 	}
-	m.add(func(r *MigrateReport) {
+	m.add(func(r *Report) {
 		r.Capacities += len(caps)
 		if hasPol {
 			r.Policies++
@@ -98,7 +100,7 @@ func (m *migrator) copyAccount(ctx context.Context, account string) error {
 	})
 	for after := ""; ; {
 		var vs []glacier.Vault
-		if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+		if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 			vs, err = tx.Vaults(account, after, migratePage)
 			return err
 		}); err != nil {
@@ -122,7 +124,7 @@ func (m *migrator) copyVault(ctx context.Context, v glacier.Vault) error {
 	name := v.Account + "/" + v.Name
 	var cfg glacier.VaultConfig
 	hasCfg := false
-	if err := m.src.meta.View(ctx, func(tx glacier.Tx) error {
+	if err := m.src.Meta.View(ctx, func(tx glacier.Tx) error {
 		var err error
 		cfg, err = tx.VaultConfig(v.Account, v.Name)
 		hasCfg = err == nil
@@ -133,7 +135,7 @@ func (m *migrator) copyVault(ctx context.Context, v glacier.Vault) error {
 	}); err != nil {
 		return fmt.Errorf("source: vault %s: %w", name, err)
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
 		if m.resume {
 			old, err := tx.Vault(v.Account, v.Name)
 			if err == nil && !old.CreatedAt.Equal(v.CreatedAt) {
@@ -154,7 +156,7 @@ func (m *migrator) copyVault(ctx context.Context, v glacier.Vault) error {
 	}); err != nil {
 		return fmt.Errorf("destination: vault %s: %w", name, err)
 	}
-	m.add(func(r *MigrateReport) {
+	m.add(func(r *Report) {
 		r.Vaults++
 		if hasCfg {
 			r.VaultConfigs++
@@ -179,7 +181,7 @@ func (m *migrator) copyArchives(ctx context.Context, v glacier.Vault) error {
 	q := glacier.ArchiveQuery{Account: v.Account, Vault: v.Name, Limit: migratePage}
 	for {
 		var page []glacier.Archive
-		if err := m.src.meta.View(ctx, func(tx glacier.Tx) error {
+		if err := m.src.Meta.View(ctx, func(tx glacier.Tx) error {
 			page = page[:0]
 			return tx.ScanArchives(q, func(a glacier.Archive) error {
 				page = append(page, a)
@@ -210,7 +212,7 @@ func (m *migrator) copyArchives(ctx context.Context, v glacier.Vault) error {
 // end); a deleted one is copied without bytes.
 func (m *migrator) copyArchive(ctx context.Context, a glacier.Archive) error {
 	deleted := !a.DeletedAt.IsZero()
-	keys := segmentKeys(a.Segments)
+	keys := blobref.SegmentKeys(a.Segments...)
 	present, err := m.archivePresent(ctx, a)
 	if err != nil {
 		return err
@@ -239,7 +241,7 @@ func (m *migrator) copyArchive(ctx context.Context, a glacier.Archive) error {
 			return nil
 		}
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
 		for _, k := range keys {
 			if !withBytes {
 				break // the intents stay: the collector removes whatever is left
@@ -257,7 +259,7 @@ func (m *migrator) copyArchive(ctx context.Context, a glacier.Archive) error {
 	}); err != nil {
 		return fmt.Errorf("destination: archive %s: %w", a.ID, err)
 	}
-	m.add(func(r *MigrateReport) {
+	m.add(func(r *Report) {
 		switch {
 		case present:
 			r.AlreadyPresent++
@@ -281,7 +283,7 @@ func (m *migrator) archivePresent(ctx context.Context, a glacier.Archive) (bool,
 		return false, nil
 	}
 	var old glacier.Archive
-	err := m.dst.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	err := m.dst.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		old, err = tx.Archive(a.ID)
 		return err
 	})
@@ -301,7 +303,7 @@ func (m *migrator) archivePresent(ctx context.Context, a glacier.Archive) (bool,
 // until the retention of the last retrieval job of it ends.
 func (m *migrator) keepDeleted(ctx context.Context, a glacier.Archive) (time.Time, error) {
 	keep := a.DeletedAt
-	err := m.src.meta.View(ctx, func(tx glacier.Tx) error {
+	err := m.src.Meta.View(ctx, func(tx glacier.Tx) error {
 		jobs, err := tx.Jobs(glacier.JobQuery{Account: a.Account, Vault: a.Vault, ArchiveID: a.ID})
 		for _, j := range jobs {
 			if t := j.CompleteAt.Add(deletedKeep); t.After(keep) {
@@ -319,5 +321,5 @@ func (m *migrator) keepDeleted(ctx context.Context, a glacier.Archive) (time.Tim
 // fail records a record that failed verification.
 func (m *migrator) fail(what string) {
 	m.log.Error("verification failed; not migrated", "what", what)
-	m.add(func(r *MigrateReport) { r.Failed = append(r.Failed, what) })
+	m.add(func(r *Report) { r.Failed = append(r.Failed, what) })
 }

@@ -1,10 +1,11 @@
-package app
+package migrate
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -13,7 +14,7 @@ import (
 func (m *migrator) copyActiveUploads(ctx context.Context, v glacier.Vault) error {
 	for after := ""; ; {
 		var us []glacier.Upload
-		if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+		if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 			us, err = tx.Uploads(v.Account, v.Name, after, migratePage)
 			return err
 		}); err != nil {
@@ -35,16 +36,16 @@ func (m *migrator) copyActiveUploads(ctx context.Context, v glacier.Vault) error
 // record.
 func (m *migrator) copyUpload(ctx context.Context, u glacier.Upload) error {
 	var parts []glacier.Part
-	if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		parts, err = tx.Parts(u.ID, -1, 0)
 		return err
 	}); err != nil {
 		return fmt.Errorf("source: parts of upload %s: %w", u.ID, err)
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error { return tx.PutUpload(u) }); err != nil {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error { return tx.PutUpload(u) }); err != nil {
 		return fmt.Errorf("destination: upload %s: %w", u.ID, err)
 	}
-	m.add(func(r *MigrateReport) { r.ActiveUploads++ })
+	m.add(func(r *Report) { r.ActiveUploads++ })
 	for _, p := range parts {
 		if err := m.copyPart(ctx, u, p); err != nil {
 			return err
@@ -57,12 +58,12 @@ func (m *migrator) copyUpload(ctx context.Context, u glacier.Upload) error {
 func (m *migrator) copyPart(ctx context.Context, u glacier.Upload, p glacier.Part) error {
 	if m.resume {
 		var old glacier.Part
-		err := m.dst.meta.View(ctx, func(tx glacier.Tx) (err error) {
+		err := m.dst.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 			old, err = tx.Part(p.UploadID, p.Start)
 			return err
 		})
 		if err == nil && old.Key == p.Key && old.TreeHash == p.TreeHash {
-			m.add(func(r *MigrateReport) { r.Parts++ })
+			m.add(func(r *Report) { r.Parts++ })
 			return nil
 		}
 		if err != nil && !glacier.IsKind(err, glacier.KindNotFound) {
@@ -78,8 +79,8 @@ func (m *migrator) copyPart(ctx context.Context, u glacier.Upload, p glacier.Par
 		m.fail(fmt.Sprintf("part at byte %d of multipart upload %s of vault %s/%s: %v", p.Start, u.ID, u.Account, u.Vault, bad))
 		return nil
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
-		for _, k := range segmentKeys(seg) {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
+		for _, k := range blobref.SegmentKeys(seg...) {
 			if _, err := tx.DeleteGarbage(k); err != nil {
 				return err
 			}
@@ -88,7 +89,7 @@ func (m *migrator) copyPart(ctx context.Context, u glacier.Upload, p glacier.Par
 	}); err != nil {
 		return fmt.Errorf("destination: part %d of upload %s: %w", p.Start, u.ID, err)
 	}
-	m.add(func(r *MigrateReport) { r.Parts++ })
+	m.add(func(r *Report) { r.Parts++ })
 	return nil
 }
 
@@ -96,14 +97,14 @@ func (m *migrator) copyPart(ctx context.Context, u glacier.Upload, p glacier.Par
 // which answer a repeated Complete or Abort; they have no parts.
 func (m *migrator) copyFinishedUploads(ctx context.Context) error {
 	var us []glacier.Upload
-	if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		us, err = tx.StaleUploads(farFuture(), time.Time{}, 0)
 		return err
 	}); err != nil {
 		return fmt.Errorf("source: finished uploads: %w", err)
 	}
 	n := 0
-	err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
+	err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
 		n = 0
 		for _, u := range us {
 			if u.State == glacier.UploadActive {
@@ -119,7 +120,7 @@ func (m *migrator) copyFinishedUploads(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("destination: finished uploads: %w", err)
 	}
-	m.add(func(r *MigrateReport) { r.FinishedUploads += n })
+	m.add(func(r *Report) { r.FinishedUploads += n })
 	return nil
 }
 
@@ -129,7 +130,7 @@ func (m *migrator) copyJobs(ctx context.Context, v glacier.Vault) error {
 	q := glacier.JobQuery{Account: v.Account, Vault: v.Name, Limit: migratePage}
 	for {
 		var jobs []glacier.Job
-		if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+		if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 			jobs, err = tx.Jobs(q)
 			return err
 		}); err != nil {
@@ -159,7 +160,7 @@ func (m *migrator) copyJob(ctx context.Context, j glacier.Job) error {
 			return nil
 		}
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
 		if j.OutputKey != "" {
 			if _, err := tx.DeleteGarbage(j.OutputKey); err != nil {
 				return err
@@ -169,7 +170,7 @@ func (m *migrator) copyJob(ctx context.Context, j glacier.Job) error {
 	}); err != nil {
 		return fmt.Errorf("destination: job %s: %w", j.ID, err)
 	}
-	m.add(func(r *MigrateReport) { r.Jobs++ })
+	m.add(func(r *Report) { r.Jobs++ })
 	return nil
 }
 
@@ -180,7 +181,7 @@ func (m *migrator) jobPresent(ctx context.Context, j glacier.Job) bool {
 		return false
 	}
 	var old glacier.Job
-	err := m.dst.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	err := m.dst.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		old, err = tx.Job(j.ID)
 		return err
 	})
@@ -190,13 +191,13 @@ func (m *migrator) jobPresent(ctx context.Context, j glacier.Job) bool {
 // copyNotifications copies the outbox: notifications not yet delivered.
 func (m *migrator) copyNotifications(ctx context.Context) error {
 	var ns []glacier.Notification
-	if err := m.src.meta.View(ctx, func(tx glacier.Tx) (err error) {
+	if err := m.src.Meta.View(ctx, func(tx glacier.Tx) (err error) {
 		ns, err = tx.DueNotifications(farFuture(), 0)
 		return err
 	}); err != nil {
 		return fmt.Errorf("source: notifications: %w", err)
 	}
-	if err := m.dst.meta.Update(ctx, func(tx glacier.Tx) error {
+	if err := m.dst.Meta.Update(ctx, func(tx glacier.Tx) error {
 		for _, n := range ns {
 			if err := tx.PutNotification(n); err != nil {
 				return err
@@ -206,6 +207,6 @@ func (m *migrator) copyNotifications(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("destination: notifications: %w", err)
 	}
-	m.add(func(r *MigrateReport) { r.Notifications += len(ns) })
+	m.add(func(r *Report) { r.Notifications += len(ns) })
 	return nil
 }

@@ -1,4 +1,4 @@
-package app_test
+package migrate_test
 
 import (
 	"bytes"
@@ -19,10 +19,11 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/glacierd/glacierd/internal/app"
 	gl "github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/migrate"
 	"github.com/glacierd/glacierd/internal/notify/notifytest"
 	"github.com/glacierd/glacierd/internal/store/sqlite"
+	"github.com/glacierd/glacierd/internal/storeset"
 	"github.com/glacierd/glacierd/internal/testkit"
 )
 
@@ -168,21 +169,21 @@ func TestMigrateToPostgresS3(t *testing.T) {
 }
 
 func TestMigrateEmbeddedToEmbedded(t *testing.T) {
-	testMigrate(t, app.StoreConfig{Data: t.TempDir(), Meta: "sqlite", Blobs: "fs"})
+	testMigrate(t, storeset.Config{Data: t.TempDir(), Meta: "sqlite", Blobs: "fs"})
 }
 
 // testMigrate fills an embedded data directory through glacierd, migrates
 // it into dst, and checks through glacierd on dst that everything is there.
-func testMigrate(t *testing.T, dst app.StoreConfig) {
+func testMigrate(t *testing.T, dst storeset.Config) {
 	clock := testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))
 	srcDir := t.TempDir()
 	oldSNS := notifytest.NewServer(t)
-	src := serve(t, app.StoreConfig{Data: srcDir}, clock, oldSNS.URL())
+	src := serve(t, storeset.Config{Data: srcDir}, clock, oldSNS.URL())
 	f := populate(t, src, clock, oldSNS)
 
 	// A running glacierd holds the source: migrate refuses it.
-	cfg := app.MigrateConfig{From: app.StoreConfig{Data: srcDir, Meta: "sqlite", Blobs: "fs"}, To: dst}
-	if _, err := app.Migrate(t.Context(), cfg, nil); err == nil || !strings.Contains(err.Error(), "in use") {
+	cfg := migrate.Config{From: storeset.Config{Data: srcDir, Meta: "sqlite", Blobs: "fs"}, To: dst}
+	if _, err := migrate.Run(t.Context(), cfg, nil); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("migrate from a data directory in use: %v, want a refusal", err)
 	}
 	src.close()
@@ -192,14 +193,14 @@ func testMigrate(t *testing.T, dst app.StoreConfig) {
 	// migration without copying docs' archives again.
 	ictx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	if _, err := app.Migrate(ictx, cfg, slog.New(cancelOn{slog.DiscardHandler, "vault migrated", cancel})); err == nil {
+	if _, err := migrate.Run(ictx, cfg, slog.New(cancelOn{slog.DiscardHandler, "vault migrated", cancel})); err == nil {
 		t.Fatal("interrupted migrate succeeded")
 	}
-	if _, err := app.Migrate(t.Context(), cfg, nil); err == nil || !strings.Contains(err.Error(), "--resume") {
+	if _, err := migrate.Run(t.Context(), cfg, nil); err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Errorf("second migrate: %v, want a refusal naming --resume", err)
 	}
 	cfg.Resume = true
-	rep, err := app.Migrate(t.Context(), cfg, nil)
+	rep, err := migrate.Run(t.Context(), cfg, nil)
 	if err != nil {
 		t.Fatalf("resumed migrate: %v\n%s", err, rep)
 	}
@@ -211,13 +212,13 @@ func testMigrate(t *testing.T, dst app.StoreConfig) {
 		}
 	}
 	bytesWant += int64(len(f.deletedData)) + int64(len(f.inventory)) + int64(len(f.uploadData)) - mib // part 1 is missing
-	want := app.MigrateReport{Accounts: 1, Vaults: 3, VaultConfigs: 2, LiveArchives: 5, DeletedArchives: 1, AlreadyPresent: 2,
+	want := migrate.Report{Accounts: 1, Vaults: 3, VaultConfigs: 2, LiveArchives: 5, DeletedArchives: 1, AlreadyPresent: 2,
 		ActiveUploads: 1, FinishedUploads: 1, Parts: 2, Jobs: 3, Capacities: 1, Policies: 1, Notifications: f.notifications,
 		Blobs: 2*(2+4+1) + 2*2 + 1, Bytes: bytesWant}
 	if d := cmp.Diff(want, rep, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Elapsed" }, cmp.Ignore())); d != "" {
 		t.Errorf("report (-want +got):\n%s", d)
 	}
-	again, err := app.Migrate(t.Context(), cfg, nil)
+	again, err := migrate.Run(t.Context(), cfg, nil)
 	if err != nil || again.AlreadyPresent != 6 || again.Blobs != 0 || again.LiveArchives != 5 {
 		t.Errorf("migrate resumed once more: %v\n%s", err, again)
 	}
@@ -310,13 +311,13 @@ func verify(t *testing.T, s *server, clock *fakeClock, f *fixture, sns *notifyte
 // migration, naming the archive; the second is repaired. The destination is
 // PostgreSQL and S3 when the tests have them, else the embedded stores.
 func TestMigrateRefusesCorruptArchive(t *testing.T) {
-	dst := app.StoreConfig{Data: t.TempDir(), Meta: "sqlite", Blobs: "fs"}
+	dst := storeset.Config{Data: t.TempDir(), Meta: "sqlite", Blobs: "fs"}
 	if os.Getenv("GLACIERD_TEST_POSTGRES") != "" && os.Getenv("GLACIERD_TEST_S3") != "" || os.Getenv("GLACIERD_REQUIRE_INTEGRATION") == "1" {
 		dst = remoteStores(t)
 	}
 	clock := testkit.NewFakeClock(time.Now().UTC().Truncate(time.Millisecond))
 	srcDir := t.TempDir()
-	src := serve(t, app.StoreConfig{Data: srcDir}, clock, "")
+	src := serve(t, storeset.Config{Data: srcDir}, clock, "")
 	src.mustVault("v")
 	bad := src.upload("v", randomBytes(2*mib+3), "corrupted")
 	sidecar := src.upload("v", randomBytes(mib+1), "sidecar damaged")
@@ -344,7 +345,7 @@ func TestMigrateRefusesCorruptArchive(t *testing.T) {
 	flipByte(t, filepath.Join(srcDir, "archives", "blobs", badKey+".blob"), mib+7)
 	flipByte(t, filepath.Join(srcDir, "archives", "blobs", sidecarKey+".blob"), 40)
 
-	rep, err := app.Migrate(t.Context(), app.MigrateConfig{From: app.StoreConfig{Data: srcDir, Meta: "sqlite", Blobs: "fs"}, To: dst}, nil)
+	rep, err := migrate.Run(t.Context(), migrate.Config{From: storeset.Config{Data: srcDir, Meta: "sqlite", Blobs: "fs"}, To: dst}, nil)
 	if err == nil || !strings.Contains(err.Error(), bad) {
 		t.Fatalf("migrate of a corrupted archive: %v, want an error naming archive %s", err, bad)
 	}
@@ -363,19 +364,19 @@ func TestMigrateRefusesCorruptArchive(t *testing.T) {
 func TestParseMigrateFlags(t *testing.T) {
 	t.Setenv("GLACIERD_META", "postgres://env@db/glacierd")
 	t.Setenv("GLACIERD_S3_SECRET_KEY", "from-env")
-	c, err := app.ParseMigrateFlags("glacierd migrate", []string{"--from", "/var/lib/glacierd", "--blobs", "s3://b/p?endpoint=s3:9000", "--resume"})
+	c, err := migrate.ParseFlags("glacierd migrate", []string{"--from", "/var/lib/glacierd", "--blobs", "s3://b/p?endpoint=s3:9000", "--resume"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := app.MigrateConfig{
-		From:   app.StoreConfig{Data: "/var/lib/glacierd", Meta: "sqlite", Blobs: "fs"},
-		To:     app.StoreConfig{Meta: "postgres://env@db/glacierd", Blobs: "s3://b/p?endpoint=s3:9000", S3SecretKey: "from-env"},
+	want := migrate.Config{
+		From:   storeset.Config{Data: "/var/lib/glacierd", Meta: "sqlite", Blobs: "fs"},
+		To:     storeset.Config{Meta: "postgres://env@db/glacierd", Blobs: "s3://b/p?endpoint=s3:9000", S3SecretKey: "from-env"},
 		Resume: true, Workers: 4,
 	}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("config (-want +got):\n%s", d)
 	}
-	if _, err := app.ParseMigrateFlags("glacierd migrate", []string{"--from", "x", "extra"}); err == nil {
+	if _, err := migrate.ParseFlags("glacierd migrate", []string{"--from", "x", "extra"}); err == nil {
 		t.Error("a stray argument was accepted")
 	}
 }
