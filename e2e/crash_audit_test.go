@@ -29,7 +29,7 @@ type blobAudit struct {
 	deleted map[string]string
 }
 
-func auditBlobs(t *testing.T, data string) blobAudit {
+func auditBlobs(t testing.TB, data string) blobAudit {
 	t.Helper()
 	abs, err := filepath.Abs(filepath.Join(data, "meta.db"))
 	if err != nil {
@@ -149,7 +149,7 @@ func auditBlobs(t *testing.T, data string) blobAudit {
 // audit runs auditBlobs on the stopped server's data directory: lost and
 // doomed blobs are errors; leaked ones are logged when first seen, and are
 // errors unless crashAllowLeaks.
-func (m *crashModel) audit(t *testing.T, data, when string) blobAudit {
+func (m *crashModel) audit(t testing.TB, data, when string) blobAudit {
 	t.Helper()
 	a := auditBlobs(t, data)
 	if len(a.lost) > 0 {

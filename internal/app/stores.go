@@ -54,7 +54,8 @@ func openStores(ctx context.Context, c Config, log func(msg string, args ...any)
 	}()
 	embeddedMeta, embeddedBlobs := c.Meta == "" || c.Meta == "sqlite", c.Blobs == "" || c.Blobs == "fs"
 	if embeddedMeta || embeddedBlobs {
-		if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		// Durably: a data directory whose own name is lost loses everything.
+		if err := fs.MkdirAll(c.Data, 0o750); err != nil {
 			return nil, err
 		}
 		unlock, err := lockDir(filepath.Join(c.Data, "LOCK"))

@@ -30,10 +30,11 @@ func mount(t *testing.T) (*FS, string) {
 	return l, mnt
 }
 
-// write creates (or truncates) name with b, fsyncing it if sync.
+// write creates (or truncates) name with b, fsyncing it if sync. It opens
+// the file write-only, as the blob store does.
 func write(t *testing.T, name string, b []byte, sync bool) {
 	t.Helper()
-	f, err := os.Create(name)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
 	if err != nil {
 		t.Fatal(err)
 	}

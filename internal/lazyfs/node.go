@@ -54,7 +54,7 @@ func (n *node) Create(ctx context.Context, name string, flags, mode uint32, out 
 	l := n.lfs
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ch, fh, ff, errno := n.LoopbackNode.Create(ctx, name, flags, mode, out)
+	ch, fh, ff, errno := n.LoopbackNode.Create(ctx, name, readable(flags), mode, out)
 	if errno != 0 {
 		return nil, nil, 0, errno
 	}
@@ -77,7 +77,7 @@ func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, s
 	if err != nil {
 		return nil, 0, syscall.EIO
 	}
-	fh, ff, errno := n.LoopbackNode.Open(ctx, flags)
+	fh, ff, errno := n.LoopbackNode.Open(ctx, readable(flags))
 	if errno != 0 {
 		return nil, 0, errno
 	}
@@ -145,6 +145,15 @@ func (n *node) OpendirHandle(ctx context.Context, flags uint32) (fs.FileHandle, 
 		return nil, 0, errno
 	}
 	return &dir{ds: ds, lfs: n.lfs, path: n.rel("")}, ff, 0
+}
+
+// readable turns write-only open flags into read-write ones: a sync reads
+// the data it makes durable through the handle it is called on.
+func readable(flags uint32) uint32 {
+	if flags&syscall.O_ACCMODE == syscall.O_WRONLY {
+		flags = flags&^syscall.O_ACCMODE | syscall.O_RDWR
+	}
+	return flags
 }
 
 // The operations lazyfs does not model.
