@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -53,6 +54,7 @@ func TestCrashRecovery(t *testing.T) {
 type crashRun struct {
 	bin, data, logs string
 	rounds          int
+	maxLoad         time.Duration // each round's load lasts 50ms to this; 0 means 1.5s
 	r               *rand.Rand
 	m               *crashModel
 	// afterKill, if set, runs after each kill and after the final clean
@@ -79,7 +81,8 @@ func (c *crashRun) run(t testing.TB) {
 			s.kill()
 			t.FailNow()
 		}
-		m.load(t, s, c.r, 50*time.Millisecond+time.Duration(c.r.Int64N(int64(1450*time.Millisecond))))
+		maxLoad := cmp.Or(c.maxLoad, 1500*time.Millisecond)
+		m.load(t, s, c.r, 50*time.Millisecond+time.Duration(c.r.Int64N(int64(maxLoad-50*time.Millisecond))))
 		m.stats.rounds++
 		if c.afterKill != nil {
 			c.afterKill(t, round)

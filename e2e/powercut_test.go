@@ -79,7 +79,7 @@ func TestPowerCut(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed, 2))
 	var cuts lazyfs.CutReport
 	c := &crashRun{bin: buildGlacierd(t), data: data, logs: t.TempDir(), rounds: *powercutCuts, r: r,
-		m: newCrashModel(), afterKill: powerCuts(l, r, &cuts)}
+		maxLoad: 2500 * time.Millisecond, m: newCrashModel(), afterKill: powerCuts(l, r, &cuts)}
 	t.Logf("seed %d; server logs in %s", seed, c.logs)
 	c.run(t)
 	c.verifyAfterCut(t)
