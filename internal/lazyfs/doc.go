@@ -18,6 +18,11 @@
 // and directories are supported; hard links, symbolic links, special files,
 // O_TMPFILE, copy_file_range and the renaming of directories are refused
 // with ENOTSUP. Advisory locks (flock, fcntl) are left to the kernel.
+// Simplifications: unsynced writes are lost whole (only the last one can be
+// torn), never reordered; a directory removed and re-created under the
+// same name before its parent is synced keeps the old one's synced entries;
+// the "last write" is the last FUSE write, which the kernel may have split
+// off a larger write(2).
 // sync_file_range is not a durability operation and FUSE does not pass it
 // on, so it makes nothing durable here either.
 //
