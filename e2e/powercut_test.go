@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -22,9 +23,13 @@ var powercutCuts = flag.Int("powercut.cuts", 30, "power cuts in TestPowerCut")
 // lazyMount mounts a lazyfs for a test and returns it with the data
 // directory glacierd should use inside it. The mount's root is taken as
 // durable, as the directory a real --data lives in would be. The test is
-// skipped, saying why, where FUSE cannot be mounted.
+// skipped, saying why, where FUSE cannot be mounted, and in the suite's
+// PostgreSQL + S3 pass.
 func lazyMount(t *testing.T) (*lazyfs.FS, string) {
 	t.Helper()
+	if b := os.Getenv(backendEnv); b != "" && b != "embedded" {
+		t.Skipf("the power-cut tests check the embedded stores, which the suite's embedded pass ran (%s=%s)", backendEnv, b)
+	}
 	if err := lazyfs.Available(); err != nil {
 		t.Skipf("power-cut test needs a FUSE mount: %v", err)
 	}
