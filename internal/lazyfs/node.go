@@ -60,7 +60,7 @@ func (n *node) Create(ctx context.Context, name string, flags, mode uint32, out 
 	}
 	id, err := l.st.created(n.rel(name))
 	if err != nil {
-		fh.(fs.FileReleaser).Release(ctx)
+		_ = fh.(fs.FileReleaser).Release(ctx)
 		return nil, nil, 0, fs.ToErrno(err)
 	}
 	if flags&syscall.O_TRUNC != 0 {
