@@ -57,7 +57,7 @@ func Mount(mountpoint, backing, shadow string) (*FS, error) {
 		return nil, fmt.Errorf("lazyfs: %w", err)
 	}
 	l := &FS{mountpoint: mountpoint, st: st}
-	lroot := &fs.LoopbackRoot{Path: backing, Dev: sb.Dev}
+	lroot := &fs.LoopbackRoot{Path: backing, Dev: uint64(sb.Dev)}
 	root := &node{LoopbackNode: &fs.LoopbackNode{RootData: lroot}, lfs: l}
 	lroot.RootNode = root
 	// No caching in the kernel beyond an open file: a cut changes files
