@@ -56,7 +56,7 @@ type crashServer struct {
 
 // startCrashServer starts bin on data, on a free port, and waits until
 // /healthz answers 200. Its log is appended to logPath.
-func startCrashServer(t *testing.T, bin, data, logPath string) *crashServer {
+func startCrashServer(t testing.TB, bin, data, logPath string) *crashServer {
 	t.Helper()
 	s, err := startGlacierd(bin, logPath, "--addr", "127.0.0.1:0", "--data", data,
 		"--access-key", testKey, "--secret-key", testSecret, "--account-id", testAccount,
@@ -133,7 +133,7 @@ func (s *crashServer) kill() {
 }
 
 // stop sends SIGTERM and waits for a clean exit.
-func (s *crashServer) stop(t *testing.T) {
+func (s *crashServer) stop(t testing.TB) {
 	t.Helper()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -321,7 +321,7 @@ func crashParts(ctx context.Context, gl *glacier.Client, vault, id string) ([]ty
 }
 
 // tmpEntries returns the names left in the blob store's temporary directory.
-func tmpEntries(t *testing.T, data string) []string {
+func tmpEntries(t testing.TB, data string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Join(data, "archives", "tmp"))
 	if err != nil {

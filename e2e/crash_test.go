@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -35,49 +36,73 @@ const (
 //
 // SIGKILL ends the process but not the kernel: written data that was never
 // fsynced survives in the page cache, so this test checks the ordering and
-// atomicity of glacierd's steps, not its fsyncs.
+// atomicity of glacierd's steps, not its fsyncs; TestPowerCut checks those.
 func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: builds glacierd and kills it repeatedly")
 	}
-	bin := buildGlacierd(t)
-	data := filepath.Join(t.TempDir(), "data")
-	logs := t.TempDir()
 	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d; server logs in %s", seed, logs)
-	r := rand.New(rand.NewPCG(seed, 1))
-	ctx := context.Background()
-	m := newCrashModel()
+	c := &crashRun{bin: buildGlacierd(t), data: filepath.Join(t.TempDir(), "data"), logs: t.TempDir(),
+		rounds: crashRounds, r: rand.New(rand.NewPCG(seed, 1)), m: newCrashModel()}
+	t.Logf("seed %d; server logs in %s", seed, c.logs)
+	c.run(t)
+}
 
-	for round := range crashRounds {
-		s := startCrashServer(t, bin, data, filepath.Join(logs, fmt.Sprintf("round-%02d.log", round)))
+// crashRun is one run of the crash test: rounds of load ended by a kill,
+// each followed by a restart that verifies what survived, then a final
+// complete verification and a clean stop.
+type crashRun struct {
+	bin, data, logs string
+	rounds          int
+	maxLoad         time.Duration // each round's load lasts 50ms to this; 0 means 1.5s
+	r               *rand.Rand
+	m               *crashModel
+	// afterKill, if set, runs after each kill and after the final clean
+	// stop, while glacierd is not running, before the blob audit.
+	afterKill func(t testing.TB, round int)
+}
+
+// run runs the rounds and the final verification, reporting to t.
+func (c *crashRun) run(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	m := c.m
+	for round := range c.rounds {
+		s := startCrashServer(t, c.bin, c.data, filepath.Join(c.logs, fmt.Sprintf("round-%02d.log", round)))
 		if round == 0 {
 			if _, err := s.client().CreateVault(ctx, &glacier.CreateVaultInput{AccountId: aws.String("-"), VaultName: aws.String(crashVault)}); err != nil {
 				s.kill()
 				t.Fatalf("create vault: %v", err)
 			}
 		} else {
-			m.verify(ctx, t, s, data, r, 6)
+			m.verify(ctx, t, s, c.data, c.r, 6)
 		}
 		if t.Failed() {
 			s.kill()
 			t.FailNow()
 		}
-		m.load(t, s, r, 50*time.Millisecond+time.Duration(r.Int64N(int64(1450*time.Millisecond))))
+		maxLoad := cmp.Or(c.maxLoad, 1500*time.Millisecond)
+		m.load(t, s, c.r, 50*time.Millisecond+time.Duration(c.r.Int64N(int64(maxLoad-50*time.Millisecond))))
 		m.stats.rounds++
-		m.audit(t, data, fmt.Sprintf("after kill %d", round+1))
+		if c.afterKill != nil {
+			c.afterKill(t, round)
+		}
+		m.audit(t, c.data, fmt.Sprintf("after kill %d", round+1))
 		if t.Failed() {
 			t.FailNow()
 		}
 	}
 
-	s := startCrashServer(t, bin, data, filepath.Join(logs, "final.log"))
-	m.verify(ctx, t, s, data, r, -1)
+	s := startCrashServer(t, c.bin, c.data, filepath.Join(c.logs, "final.log"))
+	m.verify(ctx, t, s, c.data, c.r, -1)
 	time.Sleep(500 * time.Millisecond) // let upkeep collect what is due
 	s.stop(t)
-	audit := m.audit(t, data, "after the final clean stop")
-	if len(tmpEntries(t, data)) > 0 {
-		t.Errorf("tmp not empty after a clean stop: %v", tmpEntries(t, data))
+	if c.afterKill != nil {
+		c.afterKill(t, c.rounds)
+	}
+	audit := m.audit(t, c.data, "after the final clean stop")
+	if len(tmpEntries(t, c.data)) > 0 {
+		t.Errorf("tmp not empty after a clean stop: %v", tmpEntries(t, c.data))
 	}
 	st := m.stats
 	t.Logf("%d rounds, %d kills with an upload in flight (%d with any request in flight); %d upload requests cut short",
@@ -91,7 +116,7 @@ func TestCrashRecovery(t *testing.T) {
 }
 
 // load runs the workers against s and kills s after delay.
-func (m *crashModel) load(t *testing.T, s *crashServer, r *rand.Rand, delay time.Duration) {
+func (m *crashModel) load(t testing.TB, s *crashServer, r *rand.Rand, delay time.Duration) {
 	t.Helper()
 	var killed atomic.Bool
 	var uploading, requests atomic.Int32
@@ -116,7 +141,7 @@ func (m *crashModel) load(t *testing.T, s *crashServer, r *rand.Rand, delay time
 
 // crashWorker is one client of the load.
 type crashWorker struct {
-	t         *testing.T
+	t         testing.TB
 	m         *crashModel
 	gl        *glacier.Client
 	r         *rand.Rand

@@ -18,7 +18,7 @@ import (
 // verify checks the restarted server s against the model, after a kill, and
 // settles what was in flight at the kill. It retrieves every archive the
 // kill left in doubt, and sample other live ones (all if sample < 0).
-func (m *crashModel) verify(ctx context.Context, t *testing.T, s *crashServer, data string, r *rand.Rand, sample int) {
+func (m *crashModel) verify(ctx context.Context, t testing.TB, s *crashServer, data string, r *rand.Rand, sample int) {
 	t.Helper()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -69,7 +69,7 @@ func (m *crashModel) verify(ctx context.Context, t *testing.T, s *crashServer, d
 }
 
 // verifyUploads checks the active multipart uploads and their parts.
-func (m *crashModel) verifyUploads(ctx context.Context, t *testing.T, gl *glacier.Client) {
+func (m *crashModel) verifyUploads(ctx context.Context, t testing.TB, gl *glacier.Client) {
 	t.Helper()
 	listed, err := crashUploads(ctx, gl, crashVault)
 	if err != nil {
@@ -114,7 +114,7 @@ func (m *crashModel) verifyUploads(ctx context.Context, t *testing.T, gl *glacie
 
 // verifyParts checks every listed part's range and hash against the bytes
 // the client sent, and that every acknowledged part is listed.
-func (m *crashModel) verifyParts(ctx context.Context, t *testing.T, gl *glacier.Client, mp *crashMP) {
+func (m *crashModel) verifyParts(ctx context.Context, t testing.TB, gl *glacier.Client, mp *crashMP) {
 	t.Helper()
 	parts, err := crashParts(ctx, gl, crashVault, mp.id)
 	if err != nil {
@@ -156,7 +156,7 @@ func (m *crashModel) verifyParts(ctx context.Context, t *testing.T, gl *glacier.
 
 // verifyInventory checks the inventory against the model, settles archives
 // in doubt, and returns the IDs of those the kill left in doubt that exist.
-func (m *crashModel) verifyInventory(ctx context.Context, t *testing.T, gl *glacier.Client) []string {
+func (m *crashModel) verifyInventory(ctx context.Context, t testing.TB, gl *glacier.Client) []string {
 	t.Helper()
 	list, err := crashInventory(ctx, gl, crashVault)
 	if err != nil {
@@ -249,7 +249,7 @@ func (m *crashModel) verifyInventory(ctx context.Context, t *testing.T, gl *glac
 
 // retrieveAll downloads the archives, four at a time, and checks each one's
 // size and tree hash.
-func (m *crashModel) retrieveAll(ctx context.Context, t *testing.T, gl *glacier.Client, ids []string) {
+func (m *crashModel) retrieveAll(ctx context.Context, t testing.TB, gl *glacier.Client, ids []string) {
 	t.Helper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -91,7 +91,8 @@ func Open(ctx context.Context, c Config, log func(msg string, args ...any)) (_ *
 		}
 	}()
 	if c.Embedded() {
-		if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		// Durably: a data directory whose own name is lost loses everything.
+		if err := fs.MkdirAll(c.Data, 0o750); err != nil {
 			return nil, err
 		}
 		unlock, err := lockDir(filepath.Join(c.Data, "LOCK"))

@@ -38,11 +38,11 @@ type Store struct {
 
 var _ glacier.BlobStore = (*Store)(nil)
 
-// Open opens the store in dir, creating dir, dir/blobs and dir/tmp as needed,
+// Open opens the store in dir, creating dir, dir/blobs and dir/tmp durably as needed,
 // and removes the temporary files a crash left in dir/tmp; Orphans
 // reports how many. No other process may use dir while the Store is open.
 func Open(dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
+	if err := MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("blob store: %w", err)
 	}
 	root, err := os.OpenRoot(dir)
@@ -146,6 +146,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 		return err
 	}
 	renamed = true
+	if skipRenameSync {
+		return nil
+	}
 	return s.syncDir(dir)
 }
 

@@ -45,7 +45,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		"_busy_timeout", busy,
 		"_foreign_keys", "1",
 		"_journal_mode", "WAL",
-		"_synchronous", "FULL",
+		"_synchronous", synchronous,
 		"_txlock", "immediate",
 	))
 	if err != nil {
@@ -107,8 +107,8 @@ func (s *Store) checkWriter(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
 		return dbErr("open", err)
 	}
-	if mode != "wal" || sync != 2 || fk != 1 {
-		return fmt.Errorf("sqlite: open: journal_mode=%s synchronous=%d foreign_keys=%d, want wal, 2 (FULL), 1", mode, sync, fk)
+	if mode != "wal" || sync != syncLevel || fk != 1 {
+		return fmt.Errorf("sqlite: open: journal_mode=%s synchronous=%d foreign_keys=%d, want wal, %d (%s), 1", mode, sync, fk, syncLevel, synchronous)
 	}
 	return nil
 }
