@@ -37,21 +37,30 @@ type emptyResult struct {
 
 // Run deletes every archive in the vault.
 func (c *vaultEmptyCmd) Run(a *app) error {
-	if c.Concurrency < 1 || c.Concurrency > 64 {
-		return errors.New("--concurrency must be from 1 to 64")
-	}
-	if err := a.confirm(c.Yes, fmt.Sprintf("This deletes every archive in vault %s; it cannot be undone.\nType the vault name to go on: ", c.Name), c.Name); err != nil {
-		return err
-	}
-	gl, err := a.client(c.Concurrency)
-	if err != nil {
-		return err
-	}
-	res, err := a.emptyVault(gl, c.Name, c.emptyFlags)
+	_, res, err := a.confirmAndEmpty(c.Name, c.emptyFlags, "")
 	if err != nil {
 		return err
 	}
 	return a.printEmpty(res)
+}
+
+// confirmAndEmpty checks the flags, asks the user to confirm by typing the
+// vault's name (what says what else is deleted: "" or ", then the vault"),
+// and deletes every archive in the vault. It returns the client it used.
+func (a *app) confirmAndEmpty(name string, f emptyFlags, also string) (*glacier.Client, emptyResult, error) {
+	if f.Concurrency < 1 || f.Concurrency > 64 {
+		return nil, emptyResult{}, errors.New("--concurrency must be from 1 to 64")
+	}
+	prompt := fmt.Sprintf("This deletes every archive in vault %s%s; it cannot be undone.\nType the vault name to go on: ", name, also)
+	if err := a.confirm(f.Yes, prompt, name); err != nil {
+		return nil, emptyResult{}, err
+	}
+	gl, err := a.client(f.Concurrency)
+	if err != nil {
+		return nil, emptyResult{}, err
+	}
+	res, err := a.emptyVault(gl, name, f)
+	return gl, res, err
 }
 
 func (a *app) printEmpty(res emptyResult) error {
@@ -168,17 +177,7 @@ func (a *app) archivesToDelete(gl *glacier.Client, vault string, inv inventory.I
 
 // force empties the vault, then deletes it.
 func (c *vaultDeleteCmd) force(a *app) error {
-	if c.Concurrency < 1 || c.Concurrency > 64 {
-		return errors.New("--concurrency must be from 1 to 64")
-	}
-	if err := a.confirm(c.Yes, fmt.Sprintf("This deletes every archive in vault %s, then the vault; it cannot be undone.\nType the vault name to go on: ", c.Name), c.Name); err != nil {
-		return err
-	}
-	gl, err := a.client(c.Concurrency)
-	if err != nil {
-		return err
-	}
-	res, err := a.emptyVault(gl, c.Name, c.emptyFlags)
+	gl, res, err := a.confirmAndEmpty(c.Name, c.emptyFlags, ", then the vault")
 	if err != nil {
 		return err
 	}
