@@ -26,8 +26,10 @@ import (
 // Main is a running glacierd. Fill Config (and optionally Clock, LogOutput),
 // call Open, and Close when done. Several Mains can run in one process.
 type Main struct {
-	Config    Config
-	Clock     glacier.Clock // the service's clock (jobs, locks, dates); nil: the wall clock
+	Config Config
+	// Clock is the service's clock (jobs, locks, dates); nil: the wall
+	// clock. When it is also a TickerClock it paces the background loops.
+	Clock     glacier.Clock
 	AuthClock glacier.Clock // the clock request signatures are checked against; nil: the wall clock
 	LogOutput io.Writer     // nil: os.Stderr
 	// JobDuration draws how long a retrieval job takes, at AWS's pace,
@@ -217,32 +219,6 @@ func (m *Main) closeStores() error {
 		return nil
 	}
 	return m.stores.Close()
-}
-
-// every runs step every period in the background until ctx ends; a period
-// of 0 disables it.
-func (m *Main) every(ctx context.Context, period time.Duration, what string, step func(context.Context) (int, error)) {
-	if period <= 0 {
-		return
-	}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		t := time.NewTicker(period)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if n, err := step(ctx); err != nil && ctx.Err() == nil {
-					m.Logger.Warn(what+" failed", "err", err)
-				} else if n > 0 {
-					m.Logger.Debug(what, "items", n)
-				}
-			}
-		}
-	}()
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {
