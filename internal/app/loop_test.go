@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"sync/atomic"
 	"testing"
@@ -28,7 +27,7 @@ func countingLoop(ctx context.Context, m *Main, period time.Duration, hold chan 
 }
 
 func quietMain(clock glacier.Clock) *Main {
-	return &Main{Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return &Main{Clock: clock, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // TestEveryFollowsTickerClock: a loop paced by a fake clock runs when the
