@@ -3,7 +3,18 @@ package app
 import (
 	"context"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
+
+// newLoopRounds returns the counter of the background loops' finished
+// rounds, by loop; a round counts whether or not its step failed.
+func newLoopRounds() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "glacierd", Name: "background_rounds_total",
+		Help: "Rounds of the background loops finished, by loop (tick: job completion and notification; upkeep).",
+	}, []string{"loop"})
+}
 
 // TickerClock is a clock that can also pace Main's background loops (job
 // completion and notification every Config.Tick, upkeep every
@@ -28,14 +39,15 @@ func (m *Main) newTicker(d time.Duration) (<-chan time.Time, func()) {
 	return t.C, t.Stop
 }
 
-// every runs step on each tick of period in the background until ctx ends;
-// a period of 0 disables it. The ticker starts before every returns, so a
-// fake clock advanced after that makes step run.
-func (m *Main) every(ctx context.Context, period time.Duration, what string, step func(context.Context) (int, error)) {
+// every runs step on each tick of period in the background until ctx ends,
+// counting its rounds as loop; a period of 0 disables it. The ticker starts
+// before every returns, so a fake clock advanced after that makes step run.
+func (m *Main) every(ctx context.Context, period time.Duration, loop, what string, step func(context.Context) (int, error)) {
 	if period <= 0 {
 		return
 	}
 	ticks, stop := m.newTicker(period)
+	rounds := m.rounds.WithLabelValues(loop)
 	m.wg.Go(func() {
 		defer stop()
 		for {
@@ -48,6 +60,7 @@ func (m *Main) every(ctx context.Context, period time.Duration, what string, ste
 				} else if n > 0 {
 					m.Logger.Debug(what, "items", n)
 				}
+				rounds.Inc()
 			}
 		}
 	})

@@ -8,6 +8,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/testkit"
 )
@@ -16,7 +18,7 @@ import (
 // and, while hold is not nil, waits for hold to close.
 func countingLoop(ctx context.Context, m *Main, period time.Duration, hold chan struct{}) *atomic.Int32 {
 	var runs atomic.Int32
-	m.every(ctx, period, "test loop", func(context.Context) (int, error) {
+	m.every(ctx, period, "test", "test loop", func(context.Context) (int, error) {
 		runs.Add(1)
 		if hold != nil {
 			<-hold
@@ -27,7 +29,7 @@ func countingLoop(ctx context.Context, m *Main, period time.Duration, hold chan 
 }
 
 func quietMain(clock glacier.Clock) *Main {
-	return &Main{Clock: clock, Logger: slog.New(slog.DiscardHandler)}
+	return &Main{Clock: clock, Logger: slog.New(slog.DiscardHandler), rounds: newLoopRounds()}
 }
 
 // TestEveryFollowsTickerClock: a loop paced by a fake clock runs when the
@@ -58,6 +60,9 @@ func TestEveryFollowsTickerClock(t *testing.T) {
 		want(2, "half an hour more")
 		clock.Advance(30 * time.Minute)
 		want(3, "another half hour")
+		if got := testutil.ToFloat64(m.rounds.WithLabelValues("test")); got != 3 {
+			t.Errorf("glacierd_background_rounds_total{loop=test} = %v, want 3", got)
+		}
 		cancel()
 		m.wg.Wait()
 	})

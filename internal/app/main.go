@@ -45,6 +45,7 @@ type Main struct {
 	ln       net.Listener
 	srv      *http.Server
 	stop     context.CancelFunc
+	rounds   *prometheus.CounterVec // the background loops' rounds
 	wg       sync.WaitGroup
 	serveErr chan error
 }
@@ -75,13 +76,14 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Service, err = m.newService(ctx); err != nil {
 		return err
 	}
+	m.rounds = newLoopRounds()
 	if err := m.listen(m.handler(keys)); err != nil {
 		return err
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
-	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
-	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
+	m.every(bg, c.Tick, "tick", "job completion and notification", m.Service.Tick)
+	m.every(bg, c.MaintainEvery, "upkeep", "upkeep", m.Service.Maintain)
 	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
 		"account", c.AccountID, "time_scale", c.TimeScale)
 	return nil
@@ -127,7 +129,7 @@ func (m *Main) newService(ctx context.Context) (*service.Service, error) {
 func (m *Main) handler(keys httpapi.Keyring) http.Handler {
 	c := m.Config
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), m.rounds)
 	api := httpapi.New(httpapi.Config{
 		Service:     m.Service,
 		Credentials: keys,
