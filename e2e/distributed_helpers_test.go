@@ -230,6 +230,15 @@ func logLines(log []byte, subs ...string) []string {
 	return out
 }
 
+// urls returns each process's base URL.
+func (c *procCluster) urls() []string {
+	var out []string
+	for _, s := range c.servers {
+		out = append(out, s.url)
+	}
+	return out
+}
+
 // client returns a client of process i signing with key and secret,
 // without retries.
 func (c *procCluster) client(i int, key, secret string) *glacier.Client {
