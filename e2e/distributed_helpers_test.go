@@ -80,6 +80,8 @@ func startCluster(t *testing.T, n int, cfg app.Config) *cluster {
 // distributedConfig is the configuration every instance of a cluster test
 // shares: the given stores, the test credentials and, when sns is not "",
 // job notifications to it.
+// Its Tick is on the cluster's fake clock: each of the clock's advances
+// runs a round of job completion and notification on every instance.
 func distributedConfig(meta, blobs, key, secret string) app.Config {
 	return app.Config{
 		Meta: meta, Blobs: blobs, S3AccessKey: key, S3SecretKey: secret,
