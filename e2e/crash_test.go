@@ -95,7 +95,7 @@ func (c *crashRun) run(t testing.TB) {
 
 	s := startCrashServer(t, c.bin, c.data, filepath.Join(c.logs, "final.log"))
 	m.verify(ctx, t, s, c.data, c.r, -1)
-	time.Sleep(500 * time.Millisecond) // let upkeep collect what is due
+	awaitRounds(t, []string{s.url}, "upkeep", 2, 30*time.Second) // upkeep collects what is due
 	s.stop(t)
 	if c.afterKill != nil {
 		c.afterKill(t, c.rounds)

@@ -32,7 +32,7 @@ type commitCutter struct {
 	ln     net.Listener
 	target string
 	armed  atomic.Pointer[string] // the table, or nil
-	cut    chan struct{}          // receives once per cut
+	cut    chan bool              // receives once per cut: whether the server confirmed the COMMIT
 	wg     sync.WaitGroup
 }
 
@@ -42,7 +42,7 @@ func startCommitCutter(t *testing.T, target string) *commitCutter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &commitCutter{ln: ln, target: target, cut: make(chan struct{}, 1)}
+	p := &commitCutter{ln: ln, target: target, cut: make(chan bool, 1)}
 	p.wg.Go(func() {
 		for {
 			c, err := ln.Accept()
@@ -64,7 +64,10 @@ func (p *commitCutter) arm(table string) { p.armed.Store(&table) }
 func (p *commitCutter) waitCut(t *testing.T) {
 	t.Helper()
 	select {
-	case <-p.cut:
+	case confirmed := <-p.cut:
+		if !confirmed {
+			t.Fatal("PostgreSQL did not confirm the armed COMMIT within 10 s")
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the armed COMMIT never came")
 	}
@@ -78,12 +81,21 @@ func (p *commitCutter) handle(client net.Conn) {
 		return
 	}
 	defer server.Close()
-	var mute atomic.Bool // set: the server's answers are dropped
+	var mute atomic.Bool             // set: the server's answers are dropped
+	committed := make(chan struct{}) // closed when a dropped answer confirms a COMMIT
 	go func() {
 		buf := make([]byte, 32<<10)
+		var dropped []byte
+		confirmed := false
 		for {
 			n, err := server.Read(buf)
-			if n > 0 && !mute.Load() {
+			if n > 0 && mute.Load() {
+				// CommandComplete's tag for a transaction that committed.
+				if dropped = append(dropped, buf[:n]...); !confirmed && bytes.Contains(dropped, []byte("COMMIT\x00")) {
+					close(committed)
+					confirmed = true
+				}
+			} else if n > 0 {
 				if _, werr := client.Write(buf[:n]); werr != nil {
 					return
 				}
@@ -138,8 +150,12 @@ func (p *commitCutter) handle(client net.Conn) {
 				if table := p.armed.Load(); table != nil && inserted[*table] && p.armed.CompareAndSwap(table, nil) {
 					mute.Store(true)
 					_, _ = server.Write(append(hdr[:], body...))
-					time.Sleep(300 * time.Millisecond) // the server commits
-					p.cut <- struct{}{}
+					select {
+					case <-committed: // the server committed
+						p.cut <- true
+					case <-time.After(10 * time.Second):
+						p.cut <- false
+					}
 					return
 				}
 			}

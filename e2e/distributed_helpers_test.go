@@ -80,6 +80,8 @@ func startCluster(t *testing.T, n int, cfg app.Config) *cluster {
 // distributedConfig is the configuration every instance of a cluster test
 // shares: the given stores, the test credentials and, when sns is not "",
 // job notifications to it.
+// Its Tick is on the cluster's fake clock: each of the clock's advances
+// runs a round of job completion and notification on every instance.
 func distributedConfig(meta, blobs, key, secret string) app.Config {
 	return app.Config{
 		Meta: meta, Blobs: blobs, S3AccessKey: key, S3SecretKey: secret,
@@ -226,6 +228,15 @@ func logLines(log []byte, subs ...string) []string {
 				break
 			}
 		}
+	}
+	return out
+}
+
+// urls returns each process's base URL.
+func (c *procCluster) urls() []string {
+	var out []string
+	for _, s := range c.servers {
+		out = append(out, s.url)
 	}
 	return out
 }

@@ -72,7 +72,8 @@ type load struct {
 	mu       sync.Mutex
 	next     int
 	outcomes []outcome
-	probes   [][]probe // per instance
+	recorded chan struct{} // closed and replaced whenever outcomes grows
+	probes   [][]probe     // per instance
 	stop     chan struct{}
 	wg       sync.WaitGroup
 }
@@ -80,7 +81,7 @@ type load struct {
 // startLoad starts the uploaders, downloaders of job's output (want) and
 // /healthz probes.
 func startLoad(t *testing.T, c *cluster, job string, want []byte) *load {
-	l := &load{t: t, c: c, gl: c.clients(), stop: make(chan struct{}), probes: make([][]probe, len(c.mains))}
+	l := &load{t: t, c: c, gl: c.clients(), stop: make(chan struct{}), recorded: make(chan struct{}), probes: make([][]probe, len(c.mains))}
 	for w := range faultWorkers {
 		l.wg.Go(func() { l.upload(l.gl[w%len(l.gl)]) })
 	}
@@ -105,6 +106,8 @@ func (l *load) stopped() bool {
 func (l *load) record(o outcome) {
 	l.mu.Lock()
 	l.outcomes = append(l.outcomes, o)
+	close(l.recorded)
+	l.recorded = make(chan struct{})
 	l.mu.Unlock()
 	if o.code != "" {
 		time.Sleep(20 * time.Millisecond) // do not spin while a store is down
@@ -201,12 +204,21 @@ func (l *load) since(t time.Time) []outcome {
 // waitSuccess waits until a request started at or after t succeeds and
 // returns when it ended.
 func (l *load) waitSuccess(t time.Time, timeout time.Duration) (time.Time, bool) {
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		l.mu.Lock()
+		recorded := l.recorded
+		l.mu.Unlock()
 		for _, o := range l.since(t) {
 			if o.code == "" {
 				return o.end, true
 			}
 		}
+		select {
+		case <-recorded:
+		case <-timer.C:
+			return time.Time{}, false
+		}
 	}
-	return time.Time{}, false
 }

@@ -63,7 +63,7 @@ func TestDistributedMultiInstance(t *testing.T) {
 	t.Run("VaultSeenEverywhere", func(t *testing.T) { testVaultEverywhere(t, gl) })
 	t.Run("UploadsSpread", func(t *testing.T) { testUploadsSpread(t, gl) })
 	t.Run("MultipartAcrossInstances", func(t *testing.T) { testMultipartAcross(t, gl) })
-	t.Run("JobsNotifiedOnce", func(t *testing.T) { testJobsNotifiedOnce(t, gl, sns) })
+	t.Run("JobsNotifiedOnce", func(t *testing.T) { testJobsNotifiedOnce(t, c.urls(), gl, sns) })
 	t.Run("CapacityRace", func(t *testing.T) { testCapacityRace(t, c) })
 	t.Run("VaultLockRace", func(t *testing.T) { testVaultLockRace(t, gl) })
 	t.Run("DataDirsStillEmpty", dataDirsEmpty)
@@ -221,7 +221,7 @@ func testMultipartAcross(t *testing.T, gl []*glacier.Client) {
 	}
 }
 
-func testJobsNotifiedOnce(t *testing.T, gl []*glacier.Client, sns *notifytest.Server) {
+func testJobsNotifiedOnce(t *testing.T, urls []string, gl []*glacier.Client, sns *notifytest.Server) {
 	createVault(t, gl[1], "jobs")
 	var archives []string
 	for i := range 10 {
@@ -261,7 +261,10 @@ func testJobsNotifiedOnce(t *testing.T, gl []*glacier.Client, sns *notifytest.Se
 		t.Fatalf("notifications: %v", err)
 	}
 	t.Logf("the %dth notification arrived %v after the last job was initiated", n, time.Since(start).Round(time.Millisecond))
-	time.Sleep(1500 * time.Millisecond) // 75 more ticks of every instance: a duplicate would show
+	// Every instance finishes a whole round of job completion and
+	// notification begun after the last notification arrived: a
+	// duplicate, in flight or still due, has been sent by then.
+	awaitRounds(t, urls, "tick", 3, 30*time.Second)
 	msgs := sns.Messages()[before:]
 	seen := map[string]int{}
 	for _, m := range msgs {

@@ -166,7 +166,9 @@ func TestNotificationsSurviveRestartAndFailures(t *testing.T) {
 
 func TestNotificationWebhook(t *testing.T) {
 	hook := notifytest.NewServer(t)
-	e := start(t, func(c *app.Config) { c.NotifyURL, c.Tick = hook.WebhookURL(), 10*time.Millisecond })
+	// The loop ticks hourly on the service clock: advancing it makes it
+	// run, as the wall clock never would during the test.
+	e := start(t, func(c *app.Config) { c.NotifyURL, c.Tick = hook.WebhookURL(), time.Hour })
 	e.mustCreateVault("v")
 	job := e.initiate("v", types.JobParameters{Type: aws.String("inventory-retrieval"), SNSTopic: aws.String(topic("hook"))})
 	e.clock.Advance(5 * time.Hour)

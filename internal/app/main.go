@@ -26,8 +26,10 @@ import (
 // Main is a running glacierd. Fill Config (and optionally Clock, LogOutput),
 // call Open, and Close when done. Several Mains can run in one process.
 type Main struct {
-	Config    Config
-	Clock     glacier.Clock // the service's clock (jobs, locks, dates); nil: the wall clock
+	Config Config
+	// Clock is the service's clock (jobs, locks, dates); nil: the wall
+	// clock. When it is also a TickerClock it paces the background loops.
+	Clock     glacier.Clock
 	AuthClock glacier.Clock // the clock request signatures are checked against; nil: the wall clock
 	LogOutput io.Writer     // nil: os.Stderr
 	// JobDuration draws how long a retrieval job takes, at AWS's pace,
@@ -43,6 +45,7 @@ type Main struct {
 	ln       net.Listener
 	srv      *http.Server
 	stop     context.CancelFunc
+	rounds   *prometheus.CounterVec // the background loops' rounds
 	wg       sync.WaitGroup
 	serveErr chan error
 }
@@ -73,13 +76,14 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Service, err = m.newService(ctx); err != nil {
 		return err
 	}
+	m.rounds = newLoopRounds()
 	if err := m.listen(m.handler(keys)); err != nil {
 		return err
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
-	m.every(bg, c.Tick, "job completion and notification", m.Service.Tick)
-	m.every(bg, c.MaintainEvery, "upkeep", m.Service.Maintain)
+	m.every(bg, c.Tick, "tick", "job completion and notification", m.Service.Tick)
+	m.every(bg, c.MaintainEvery, "upkeep", "upkeep", m.Service.Maintain)
 	m.Logger.Info("glacierd listening", "addr", m.Addr, "data", c.Data, "region", c.Region,
 		"account", c.AccountID, "time_scale", c.TimeScale)
 	return nil
@@ -125,7 +129,7 @@ func (m *Main) newService(ctx context.Context) (*service.Service, error) {
 func (m *Main) handler(keys httpapi.Keyring) http.Handler {
 	c := m.Config
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), m.rounds)
 	api := httpapi.New(httpapi.Config{
 		Service:     m.Service,
 		Credentials: keys,
@@ -217,32 +221,6 @@ func (m *Main) closeStores() error {
 		return nil
 	}
 	return m.stores.Close()
-}
-
-// every runs step every period in the background until ctx ends; a period
-// of 0 disables it.
-func (m *Main) every(ctx context.Context, period time.Duration, what string, step func(context.Context) (int, error)) {
-	if period <= 0 {
-		return
-	}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		t := time.NewTicker(period)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if n, err := step(ctx); err != nil && ctx.Err() == nil {
-					m.Logger.Warn(what+" failed", "err", err)
-				} else if n > 0 {
-					m.Logger.Debug(what, "items", n)
-				}
-			}
-		}
-	}()
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {

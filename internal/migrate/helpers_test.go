@@ -42,6 +42,8 @@ type server struct {
 
 // serve starts glacierd on the stores of sc (the embedded ones in sc.Data
 // when sc names none) with the given clock and notification endpoint.
+// Its background loop ticks on that clock: each advance of it runs a round
+// of job completion and notification.
 func serve(t *testing.T, sc storeset.Config, clock *fakeClock, snsURL string) *server {
 	t.Helper()
 	cfg := app.Config{

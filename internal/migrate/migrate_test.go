@@ -120,10 +120,8 @@ func populate(t *testing.T, s *server, clock *fakeClock, sns *notifytest.Server)
 	clock.Advance(4*time.Hour + time.Minute)
 	f.inventory = s.output("photos", f.inventoryJob)
 	f.notifications = 1
-	for deadline := time.Now().Add(10 * time.Second); sns.Attempts() == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the inventory job's notification was never attempted")
-		}
+	if err := sns.WaitAttempts(1, 10*time.Second); err != nil {
+		t.Fatalf("the inventory job's notification was never attempted: %v", err)
 	}
 	for id, a := range f.live {
 		if a.vault == "docs" && len(a.data) > 100 {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -18,11 +19,21 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// FakeClock is a clock tests set and advance instead of sleeping. It is
-// safe for concurrent use.
+// FakeClock is a clock tests set and advance instead of sleeping. Its
+// tickers (NewTicker) fire as Advance moves it past their periods, so
+// loops paced by it run when the test says, not when the wall clock does.
+// It is safe for concurrent use.
 type FakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu      sync.Mutex
+	t       time.Time
+	tickers []*fakeTicker
+}
+
+// fakeTicker is one NewTicker: it is next due at next.
+type fakeTicker struct {
+	c      chan time.Time
+	period time.Duration
+	next   time.Time
 }
 
 // NewFakeClock returns a clock reading t.
@@ -35,11 +46,42 @@ func (c *FakeClock) Now() time.Time {
 	return c.t
 }
 
-// Advance moves the clock forward by d.
+// Advance moves the clock forward by d. Every ticker whose next tick
+// falls within the move has a tick waiting on its channel when Advance
+// returns (one, however many periods passed, as time.Ticker drops ticks
+// for a slow receiver), unless an earlier tick is still waiting there.
 func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	for _, tk := range c.tickers {
+		if c.t.Before(tk.next) {
+			continue
+		}
+		select {
+		case tk.c <- c.t:
+		default:
+		}
+		tk.next = tk.next.Add((c.t.Sub(tk.next)/tk.period + 1) * tk.period)
+	}
+}
+
+// NewTicker returns a channel that receives the clock's time each time
+// Advance moves it past another period d (d > 0) since the call, and a
+// function that stops the ticks.
+func (c *FakeClock) NewTicker(d time.Duration) (<-chan time.Time, func()) {
+	if d <= 0 {
+		panic("testkit: FakeClock.NewTicker: non-positive period")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tk := &fakeTicker{c: make(chan time.Time, 1), period: d, next: c.t.Add(d)}
+	c.tickers = append(c.tickers, tk)
+	return tk.c, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.tickers = slices.DeleteFunc(c.tickers, func(x *fakeTicker) bool { return x == tk })
+	}
 }
 
 // SyncWriter serializes writes to W (for example server logs into a buffer).

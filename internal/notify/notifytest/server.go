@@ -61,7 +61,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	msgs     []Message
-	changed  chan struct{} // closed and replaced whenever msgs grows
+	changed  chan struct{} // closed and replaced whenever msgs or attempts grow
 	attempts int
 	failLeft int
 	failCode string
@@ -119,22 +119,39 @@ func (s *Server) Attempts() int {
 // of all accepted messages. If timeout elapses first it returns the messages
 // accepted so far and an error saying how many arrived.
 func (s *Server) Wait(n int, timeout time.Duration) ([]Message, error) {
+	if !s.waitFor(func() bool { return len(s.msgs) >= n }, timeout) {
+		msgs := s.Messages()
+		return msgs, fmt.Errorf("notifytest: %d of %d messages after %v", len(msgs), n, timeout)
+	}
+	return s.Messages(), nil
+}
+
+// WaitAttempts waits until the server has received at least n requests
+// (see [Server.Attempts]). If timeout elapses first it returns an error
+// saying how many arrived.
+func (s *Server) WaitAttempts(n int, timeout time.Duration) error {
+	if !s.waitFor(func() bool { return s.attempts >= n }, timeout) {
+		return fmt.Errorf("notifytest: %d of %d requests after %v", s.Attempts(), n, timeout)
+	}
+	return nil
+}
+
+// waitFor waits until cond, called with mu held, holds, for at most
+// timeout, and reports whether it did.
+func (s *Server) waitFor(cond func() bool, timeout time.Duration) bool {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	for {
 		s.mu.Lock()
-		if len(s.msgs) >= n {
-			msgs := slices.Clone(s.msgs)
-			s.mu.Unlock()
-			return msgs, nil
-		}
-		ch := s.changed
+		ok, ch := cond(), s.changed
 		s.mu.Unlock()
+		if ok {
+			return true
+		}
 		select {
 		case <-ch:
 		case <-timer.C:
-			msgs := s.Messages()
-			return msgs, fmt.Errorf("notifytest: %d of %d messages after %v", len(msgs), n, timeout)
+			return false
 		}
 	}
 }
@@ -175,6 +192,7 @@ func (s *Server) begin() (status int, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.attempts++
+	s.wake()
 	if s.failLeft > 0 {
 		s.failLeft--
 		return s.failStat, s.failCode
@@ -195,6 +213,11 @@ func (s *Server) record(m Message) {
 	defer s.mu.Unlock()
 	m.Time = time.Now()
 	s.msgs = append(s.msgs, m)
+	s.wake()
+}
+
+// wake wakes waiters; mu must be held.
+func (s *Server) wake() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }

@@ -122,14 +122,33 @@ func TestFailNext(t *testing.T) {
 	}
 }
 
+func TestWaitAttempts(t *testing.T) {
+	t.Parallel()
+	s := notifytest.NewServer(t)
+	if err := s.WaitAttempts(1, 20*time.Millisecond); err == nil {
+		t.Error("WaitAttempts on a server without requests succeeded")
+	}
+	s.FailNext(1)
+	go func() { // a failed attempt counts
+		if resp, err := http.PostForm(s.URL(), publishForm(topic, "m")); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	if err := s.WaitAttempts(1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Messages()); n != 0 {
+		t.Errorf("%d messages accepted from a failed attempt", n)
+	}
+}
+
 func TestWaitAndWebhook(t *testing.T) {
 	t.Parallel()
 	s := notifytest.NewServer(t)
 	if msgs, err := s.Wait(1, 20*time.Millisecond); err == nil || len(msgs) != 0 {
 		t.Errorf("Wait on empty server: %v, %v", msgs, err)
 	}
-	go func() {
-		time.Sleep(20 * time.Millisecond)
+	go func() { // while Wait waits, or before: Wait returns the message either way
 		req, _ := http.NewRequest(http.MethodPost, s.WebhookURL(), strings.NewReader(`{"w":1}`))
 		req.Header.Set("X-Glacierd-Topic", topic)
 		req.Header.Set("X-Glacierd-Subject", "hello")
