@@ -256,3 +256,11 @@ type WallClock struct{}
 
 // Now returns time.Now().
 func (WallClock) Now() time.Time { return time.Now() }
+
+// SelectOutput writes select jobs' output objects to the caller's S3
+// bucket (OutputLocation.S3). Put streams r, of unknown length, to key in
+// loc.BucketName with loc's encryption, ACL, grants, tagging, user metadata
+// and storage class. An error means the object may not exist.
+type SelectOutput interface {
+	Put(ctx context.Context, loc S3Location, key string, r io.Reader) error
+}

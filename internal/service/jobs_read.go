@@ -136,6 +136,10 @@ type JobOutput struct {
 // inclusive byte range of the output (a clamped Range: bytes=s-e request).
 func (s *Service) GetJobOutput(ctx context.Context, c glacier.Caller, ref glacier.VaultRef, id string, rng *[2]int64) (JobOutput, error) {
 	j, now, err := s.job(ctx, c, "GetJobOutput", ref, id)
+	if err == nil && j.Action == glacier.ActionSelect {
+		return JobOutput{}, glacier.Errorf(glacier.KindInvalidParameter,
+			"The output of a select job is not available for download; it is written to S3 at s3://%s/%s", j.OutputLocation.BucketName, j.OutputPath)
+	}
 	if err == nil {
 		j, err = s.completeIfDue(ctx, j, now)
 	}
