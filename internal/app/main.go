@@ -106,6 +106,10 @@ func (m *Main) newService(ctx context.Context) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	selectOut, err := newSelectOutput(c)
+	if err != nil {
+		return nil, err
+	}
 	return service.New(service.Config{
 		Region:            c.Region,
 		Meta:              m.stores.Meta,
@@ -118,6 +122,7 @@ func (m *Main) newService(ctx context.Context) (*service.Service, error) {
 		Notifier:          notifier,
 		Undeliverable:     notify.Permanent,
 		JobDuration:       m.JobDuration,
+		SelectOutput:      selectOut,
 	}), nil
 }
 
