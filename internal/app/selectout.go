@@ -1,6 +1,8 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/glacierd/glacierd/internal/glacier"
 	"github.com/glacierd/glacierd/internal/selectout"
 	"github.com/glacierd/glacierd/internal/storeset"
@@ -8,7 +10,7 @@ import (
 
 // newSelectOutput returns the writer of select jobs' output for
 // --select-s3, or nil (select jobs refused) when it is not set.
-func newSelectOutput(c Config) (glacier.SelectOutput, error) {
+func newSelectOutput(c Config, tr http.RoundTripper) (glacier.SelectOutput, error) {
 	if c.SelectS3 == "" {
 		return nil, nil
 	}
@@ -17,5 +19,5 @@ func newSelectOutput(c Config) (glacier.SelectOutput, error) {
 		return nil, err
 	}
 	return selectout.New(selectout.Config{Endpoint: e.Endpoint, Secure: e.Secure, Region: e.Region,
-		AccessKey: e.AccessKey, SecretKey: e.SecretKey})
+		AccessKey: e.AccessKey, SecretKey: e.SecretKey, Transport: tr})
 }

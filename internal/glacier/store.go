@@ -258,9 +258,10 @@ type WallClock struct{}
 func (WallClock) Now() time.Time { return time.Now() }
 
 // SelectOutput writes select jobs' output objects to the caller's S3
-// bucket (OutputLocation.S3). Put streams r, of unknown length, to key in
-// loc.BucketName with loc's encryption, ACL, grants, tagging, user metadata
-// and storage class. An error means the object may not exist.
+// bucket (OutputLocation.S3). Put streams r, size bytes or, with size -1,
+// of unknown length, to key in loc.BucketName with loc's encryption, ACL,
+// grants, tagging, user metadata and storage class. An error means the
+// object may not exist.
 type SelectOutput interface {
-	Put(ctx context.Context, loc S3Location, key string, r io.Reader) error
+	Put(ctx context.Context, loc S3Location, key string, r io.Reader, size int64) error
 }

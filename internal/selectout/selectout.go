@@ -62,12 +62,12 @@ func New(cfg Config) (*Writer, error) {
 // Put implements glacier.SelectOutput. An error S3 answered with is an
 // *glacier.Error of KindInvalidParameter (the location is the caller's);
 // others (the endpoint cannot be reached) are returned as they are.
-func (w *Writer) Put(ctx context.Context, loc glacier.S3Location, key string, r io.Reader) error {
+func (w *Writer) Put(ctx context.Context, loc glacier.S3Location, key string, r io.Reader, size int64) error {
 	opts, err := options(loc)
 	if err != nil {
 		return err
 	}
-	_, err = w.client.PutObject(ctx, loc.BucketName, key, r, -1, opts)
+	_, err = w.client.PutObject(ctx, loc.BucketName, key, r, size, opts)
 	if err == nil {
 		return nil
 	}

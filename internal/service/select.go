@@ -145,15 +145,16 @@ func (s *Service) writeJobTxt(ctx context.Context, j glacier.Job) error {
 	if err != nil {
 		return err
 	}
-	return s.putOutput(ctx, j, "job.txt", bytes.NewReader(doc))
+	return s.putOutput(ctx, j, "job.txt", bytes.NewReader(doc), int64(len(doc)))
 }
 
-// putOutput writes one object under j's output path. The SelectOutput's
+// putOutput writes one object, of size bytes (-1: unknown), under j's
+// output path. The SelectOutput's
 // *glacier.Error kinds are kept (a refusal by S3 is the caller's problem:
 // InvalidParameterValue); any other failure is Unavailable.
-func (s *Service) putOutput(ctx context.Context, j glacier.Job, name string, r io.Reader) error {
+func (s *Service) putOutput(ctx context.Context, j glacier.Job, name string, r io.Reader, size int64) error {
 	key := j.OutputPath + name
-	err := s.selectOut.Put(ctx, *j.OutputLocation, key, r)
+	err := s.selectOut.Put(ctx, *j.OutputLocation, key, r, size)
 	switch {
 	case err == nil:
 		return nil

@@ -39,7 +39,7 @@ func (s *Service) runSelect(ctx context.Context, j glacier.Job) (glacier.Job, er
 	}
 	defer body.Close()
 	w := &resultWriter{split: s.selectSplit, put: func(name string, r io.Reader) error {
-		return s.putOutput(ctx, j, name, r)
+		return s.putOutput(ctx, j, name, r, -1)
 	}}
 	_, runErr := q.Run(ctx, body, w, s.clock.Now())
 	writeErr := w.finish()
@@ -55,7 +55,7 @@ func (s *Service) runSelect(ctx context.Context, j glacier.Job) (glacier.Job, er
 		done.ResultKeys = append(done.ResultKeys, j.OutputPath+k)
 	}
 	if writeErr == nil {
-		writeErr = s.putOutput(ctx, j, "result_manifest.txt", strings.NewReader(manifest(done.ResultKeys)))
+		writeErr = s.putText(ctx, j, "result_manifest.txt", manifest(done.ResultKeys))
 	}
 	if writeErr != nil {
 		return failed(done, "Could not write the select output to S3: "+errorMessage(writeErr)), nil
@@ -65,14 +65,19 @@ func (s *Service) runSelect(ctx context.Context, j glacier.Job) (glacier.Job, er
 	}
 	const errKey = "errors/error-00001.txt"
 	done.ErrorKeys = []string{j.OutputPath + errKey}
-	writeErr = s.putOutput(ctx, j, errKey, strings.NewReader(rec.Error()+"\n"))
+	writeErr = s.putText(ctx, j, errKey, rec.Error()+"\n")
 	if writeErr == nil {
-		writeErr = s.putOutput(ctx, j, "error_manifest.txt", strings.NewReader(manifest(done.ErrorKeys)))
+		writeErr = s.putText(ctx, j, "error_manifest.txt", manifest(done.ErrorKeys))
 	}
 	if writeErr != nil {
 		return failed(done, "Could not write the select output to S3: "+errorMessage(writeErr)), nil
 	}
 	return failed(done, rec.Error()), nil
+}
+
+// putText writes a small object of text under j's output path.
+func (s *Service) putText(ctx context.Context, j glacier.Job, name, text string) error {
+	return s.putOutput(ctx, j, name, strings.NewReader(text), int64(len(text)))
 }
 
 // failed returns j marked Failed with msg.
@@ -140,7 +145,7 @@ func (w *resultWriter) finish() error {
 	if w.pw == nil {
 		return nil
 	}
-	w.pw.Close()
+	_ = w.pw.Close() // always nil
 	err := <-w.done
 	w.pw = nil
 	if errors.Is(err, io.ErrClosedPipe) {
