@@ -268,6 +268,11 @@ func TestSelectRefusalsCreateNoJob(t *testing.T) {
 			return p
 		}(), "InvalidParameterValueException", "CannedACL"},
 		{"no archive", good.params("nope", "p"), "ResourceNotFoundException", ""},
+		{"no such bucket", func() types.JobParameters {
+			p := good.params(archive, "p")
+			p.OutputLocation.S3.BucketName = aws.String("no-such-bucket")
+			return p
+		}(), "InvalidParameterValueException", "NoSuchBucket"},
 		{"byte range", func() types.JobParameters {
 			p := good.params(archive, "p")
 			p.RetrievalByteRange = aws.String("0-1048575")
@@ -317,5 +322,43 @@ func TestSelectRecordErrorFailsTheJob(t *testing.T) {
 	}
 	if got := objs[path+"errors/error-00001.txt"]; !strings.Contains(got, "record 3") {
 		t.Errorf("errors/error-00001.txt = %q", got)
+	}
+}
+
+func TestSelectTakesARetrievalSlotAndIsListed(t *testing.T) {
+	e := startSelect(t)
+	e.cfg.ExpeditedOnDemand = 1
+	e.restart()
+	e.mustCreateVault("v")
+	archive, _ := e.upload("v", []byte("a,1\n"), "")
+	p := selectJob{sql: "SELECT * FROM archive"}.params(archive, "out/")
+	p.SelectParameters.OutputSerialization = nil
+	p.OutputLocation.S3.Tagging = map[string]string{"k": "v"}
+	id := e.initiate("v", p)
+	_, err := e.gl.InitiateJob(ctx, &glacier.InitiateJobInput{AccountId: aws.String("-"), VaultName: aws.String("v"),
+		JobParameters: &types.JobParameters{Type: aws.String("archive-retrieval"), ArchiveId: &archive, Tier: aws.String("Expedited")}})
+	wantAPIError(t, err, "InsufficientCapacityException")
+	l, err := e.gl.ListJobs(ctx, &glacier.ListJobsInput{AccountId: aws.String("-"), VaultName: aws.String("v")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.JobList) != 1 || aws.ToString(l.JobList[0].JobId) != id || l.JobList[0].Action != types.ActionCodeSelect {
+		t.Fatalf("ListJobs = %+v, want the select job", l.JobList)
+	}
+	j := l.JobList[0]
+	if j.SelectParameters.OutputSerialization != nil || j.SelectParameters.InputSerialization != nil ||
+		j.OutputLocation.S3.Tagging["k"] != "v" || aws.ToString(j.JobOutputPath) != "out/"+id+"/" || j.SHA256TreeHash != nil {
+		t.Errorf("ListJobs echoes %+v %+v", j.SelectParameters, j.OutputLocation.S3)
+	}
+	e.clock.Advance(6 * time.Minute)
+	objs := e.objects("out/" + id + "/")
+	if len(objs) != 1 {
+		t.Errorf("objects before anyone looked (the harness runs no tick): %q", keys(objs))
+	}
+	if _, err := e.gl.DescribeJob(ctx, &glacier.DescribeJobInput{AccountId: aws.String("-"), VaultName: aws.String("v"), JobId: &id}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.objects("out/" + id + "/results/")["out/"+id+"/results/part-00001.csv"]; got != "a,1\n" {
+		t.Errorf("result = %q", got)
 	}
 }
