@@ -362,3 +362,58 @@ func TestSelectTakesARetrievalSlotAndIsListed(t *testing.T) {
 		t.Errorf("result = %q", got)
 	}
 }
+
+func TestSelectOfADeletedArchiveAndAVanishedBucket(t *testing.T) {
+	e := startSelect(t)
+	e.mustCreateVault("v")
+	archive, _ := e.upload("v", []byte("a,1\nb,2\n"), "")
+	id := e.initiate("v", selectJob{sql: "SELECT _2 FROM archive"}.params(archive, "out"))
+	// Deleted after the job started: the job still reads it, as a retrieval would.
+	if _, err := e.gl.DeleteArchive(ctx, &glacier.DeleteArchiveInput{AccountId: aws.String("-"), VaultName: aws.String("v"), ArchiveId: &archive}); err != nil {
+		t.Fatal(err)
+	}
+	archive2, _ := e.upload("v", []byte("c,3\n"), "")
+	id2 := e.initiate("v", selectJob{sql: "SELECT * FROM archive"}.params(archive2, "gone"))
+	e.clock.Advance(6 * time.Minute)
+	d, err := e.gl.DescribeJob(ctx, &glacier.DescribeJobInput{AccountId: aws.String("-"), VaultName: aws.String("v"), JobId: &id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.StatusCode != types.StatusCodeSucceeded {
+		t.Errorf("select of a deleted archive: %s %q", d.StatusCode, aws.ToString(d.StatusMessage))
+	}
+	if got := e.objects("out/" + id + "/results/")["out/"+id+"/results/part-00001.csv"]; got != "1\n2\n" {
+		t.Errorf("result = %q", got)
+	}
+	// The output bucket disappears before the second job runs.
+	for _, k := range keys(e.objects("")) {
+		if _, err := e.s3.DeleteObject(selectBucket, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.s3.DeleteBucket(selectBucket); err != nil {
+		t.Fatal(err)
+	}
+	d, err = e.gl.DescribeJob(ctx, &glacier.DescribeJobInput{AccountId: aws.String("-"), VaultName: aws.String("v"), JobId: &id2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.StatusCode != types.StatusCodeFailed || !strings.Contains(aws.ToString(d.StatusMessage), "Could not write the select output to S3") {
+		t.Errorf("select into a vanished bucket: %s %q, want Failed", d.StatusCode, aws.ToString(d.StatusMessage))
+	}
+}
+
+func TestSelectCountsAgainstTheRetrievalPolicy(t *testing.T) {
+	e := startSelect(t)
+	e.mustCreateVault("v")
+	archive, _ := e.upload("v", bytes.Repeat([]byte("a,1\n"), 1000), "")
+	if _, err := e.gl.SetDataRetrievalPolicy(ctx, &glacier.SetDataRetrievalPolicyInput{AccountId: aws.String("-"),
+		Policy: &types.DataRetrievalPolicy{Rules: []types.DataRetrievalRule{{Strategy: aws.String("BytesPerHour"), BytesPerHour: aws.Int64(1000)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	p := selectJob{sql: "SELECT * FROM archive"}.params(archive, "out")
+	p.Tier = aws.String("Standard")
+	e.initiate("v", p) // 4,000 bytes: within 4 hours of 1,000 bytes an hour
+	_, err := e.gl.InitiateJob(ctx, &glacier.InitiateJobInput{AccountId: aws.String("-"), VaultName: aws.String("v"), JobParameters: &p})
+	wantAPIError(t, err, "PolicyEnforcedException")
+}

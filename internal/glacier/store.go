@@ -136,7 +136,7 @@ type UploadTx interface {
 // JobQuery selects jobs of one vault for Jobs.
 type JobQuery struct {
 	Account, Vault string
-	ArchiveID      string    // "" for any, else only jobs with Action ActionArchiveRetrieval of this archive
+	ArchiveID      string    // "" for any, else only the jobs that read this archive (Action ActionArchiveRetrieval or ActionSelect)
 	Now            time.Time // the time statuses are evaluated at
 	Status         string    // "" for any, or StatusInProgress/Succeeded/Failed as of Now
 	Completed      *bool     // nil for any; true: CompleteAt <= Now; false: CompleteAt > Now

@@ -57,7 +57,7 @@ func (t *Tx) Jobs(q glacier.JobQuery) ([]glacier.Job, error) {
 	now := enc(q.Now)
 	w.add("account = ? AND vault = ?", q.Account, q.Vault)
 	if q.ArchiveID != "" {
-		w.add("action = ? AND archive_id = ?", glacier.ActionArchiveRetrieval, q.ArchiveID)
+		w.add("action IN (?, ?) AND archive_id = ?", glacier.ActionArchiveRetrieval, glacier.ActionSelect, q.ArchiveID)
 	}
 	switch q.Status {
 	case "":
