@@ -417,3 +417,23 @@ func TestSelectCountsAgainstTheRetrievalPolicy(t *testing.T) {
 	_, err := e.gl.InitiateJob(ctx, &glacier.InitiateJobInput{AccountId: aws.String("-"), VaultName: aws.String("v"), JobParameters: &p})
 	wantAPIError(t, err, "PolicyEnforcedException")
 }
+
+func TestSelectFailureIsListedAsFailed(t *testing.T) {
+	e := startSelect(t)
+	e.mustCreateVault("v")
+	archive, _ := e.upload("v", []byte("a,x\n"), "")
+	id := e.initiate("v", selectJob{sql: "SELECT _1 FROM archive WHERE CAST(_2 AS INT) > 0"}.params(archive, "out"))
+	e.clock.Advance(6 * time.Minute)
+	for _, c := range []struct {
+		status string
+		want   int
+	}{{"Succeeded", 0}, {"Failed", 1}} {
+		l, err := e.gl.ListJobs(ctx, &glacier.ListJobsInput{AccountId: aws.String("-"), VaultName: aws.String("v"), Statuscode: aws.String(c.status)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.JobList) != c.want || (c.want == 1 && aws.ToString(l.JobList[0].JobId) != id) {
+			t.Errorf("ListJobs statuscode=%s: %d jobs, want %d", c.status, len(l.JobList), c.want)
+		}
+	}
+}

@@ -111,12 +111,18 @@ func (s *Service) ListJobs(ctx context.Context, c glacier.Caller, ref glacier.Va
 		jobs = jobs[:limit]
 		next = encodeCursor(jobs[limit-1].CreatedAt, jobs[limit-1].ID)
 	}
-	out := make([]JobInfo, len(jobs))
-	for i, j := range jobs {
+	out := make([]JobInfo, 0, len(jobs))
+	for _, j := range jobs {
 		if j, err = s.completeIfDue(ctx, j, now); err != nil {
 			return nil, "", err
 		}
-		out[i] = s.jobInfo(j, now)
+		ji := s.jobInfo(j, now)
+		// A select job's final status is known once it has run: one the
+		// store listed as Succeeded may have just failed.
+		if f.StatusCode != "" && ji.StatusCode != f.StatusCode {
+			continue
+		}
+		out = append(out, ji)
 	}
 	return out, next, nil
 }
