@@ -133,6 +133,9 @@ func (s *Service) newJob(ref glacier.VaultRef, p JobParams) (glacier.Job, error)
 		Status:      glacier.StatusSucceeded,
 		StatusMsg:   glacier.StatusSucceeded,
 	}
+	if p.Type == "select" && s.selectOut == nil {
+		return j, invalidParam("Select jobs are not supported by this server: it has no S3 endpoint for their output (--select-s3)")
+	}
 	if err := setAction(&j, p); err != nil {
 		return j, err
 	}

@@ -55,9 +55,6 @@ func checkSelectShape(j *glacier.Job, p JobParams) error {
 // setSelect validates a select job's parameters (the SQL included) and
 // output location into j.
 func (s *Service) setSelect(j *glacier.Job, p JobParams) error {
-	if s.selectOut == nil {
-		return invalidParam("Select jobs are not supported by this server: it has no S3 endpoint for their output")
-	}
 	if _, err := s.compileSelect(p.SelectParameters); err != nil {
 		return err
 	}
