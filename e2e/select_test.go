@@ -16,10 +16,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glacier"
 	"github.com/aws/aws-sdk-go-v2/service/glacier/types"
+	"github.com/google/go-cmp/cmp"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/glacierd/glacierd/internal/app"
+	"github.com/glacierd/glacierd/internal/notify/notifytest"
 )
 
 // Select jobs end to end: glacierd with --select-s3 pointing at an
@@ -34,7 +36,7 @@ type selectEnv struct {
 	s3 *s3mem.Backend
 }
 
-func startSelect(t *testing.T) *selectEnv {
+func startSelect(t *testing.T, mutate ...func(*app.Config)) *selectEnv {
 	t.Helper()
 	be := s3mem.New()
 	if err := be.CreateBucket(selectBucket); err != nil {
@@ -46,10 +48,10 @@ func startSelect(t *testing.T) *selectEnv {
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
-	e := start(t, func(c *app.Config) {
+	e := start(t, append([]func(*app.Config){func(c *app.Config) {
 		c.SelectS3 = "s3://?endpoint=" + strings.TrimPrefix(ts.URL, "https://") + "&secure=true"
 		c.SelectS3AccessKey, c.SelectS3SecretKey = "fake", "fake-secret"
-	})
+	}}, mutate...)...)
 	e.selectS3 = ts.Client().Transport // trusts the test server's certificate
 	e.restart()
 	return &selectEnv{env: e, s3: be}
@@ -435,5 +437,25 @@ func TestSelectFailureIsListedAsFailed(t *testing.T) {
 		if len(l.JobList) != c.want || (c.want == 1 && aws.ToString(l.JobList[0].JobId) != id) {
 			t.Errorf("ListJobs statuscode=%s: %d jobs, want %d", c.status, len(l.JobList), c.want)
 		}
+	}
+}
+
+func TestSelectCompletionIsNotified(t *testing.T) {
+	sns := notifytest.NewServer(t)
+	e := startSelect(t, withSNS(sns), manualTick)
+	e.mustCreateVault("v")
+	archive, _ := e.upload("v", []byte("a,1\n"), "")
+	p := selectJob{sql: "SELECT _1 FROM archive"}.params(archive, "out")
+	p.SNSTopic = aws.String(topic("select-topic"))
+	id := e.initiate("v", p)
+	e.clock.Advance(6 * time.Minute)
+	e.tick() // runs the query and queues the message
+	e.tick() // anything extra would be delivered now
+	want := []string{topic("select-topic") + " Select " + id}
+	if d := cmp.Diff(want, decodeMessages(t, sns.Messages())); d != "" {
+		t.Errorf("notifications (-want +got):\n%s", d)
+	}
+	if got := e.objects("out/" + id + "/results/")["out/"+id+"/results/part-00001.csv"]; got != "a\n" {
+		t.Errorf("result after the tick = %q", got)
 	}
 }
