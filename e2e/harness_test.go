@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,8 @@ type env struct {
 	m     *app.Main
 	gl    *glacier.Client
 	logs  *bytes.Buffer
+	// selectS3 carries glacierd's requests to --select-s3 (select_test.go).
+	selectS3 http.RoundTripper
 }
 
 // start boots glacierd on a free port with a fresh data directory and a fake
@@ -72,7 +75,7 @@ func start(t *testing.T, mutate ...func(*app.Config)) *env {
 func (e *env) boot() {
 	e.t.Helper()
 	e.logs = &bytes.Buffer{}
-	e.m = &app.Main{Config: e.cfg, Clock: e.clock, LogOutput: &testkit.SyncWriter{W: e.logs}}
+	e.m = &app.Main{Config: e.cfg, Clock: e.clock, LogOutput: &testkit.SyncWriter{W: e.logs}, SelectS3Transport: e.selectS3}
 	if err := e.m.Open(context.Background()); err != nil {
 		e.t.Fatalf("open glacierd: %v", err)
 	}

@@ -21,10 +21,15 @@ type Config struct {
 	// S3 credentials for Blobs (default: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
 	S3AccessKey string
 	S3SecretKey string
-	Region      string // region reported in ARNs
-	AccessKey   string // the single credential's access key
-	SecretKey   string
-	AccountID   string // the account the single credential belongs to
+	// SelectS3 is the S3 endpoint select jobs write their output to (the
+	// bucket is each job's), in the --blobs URL form; "" refuses select jobs.
+	SelectS3          string
+	SelectS3AccessKey string
+	SelectS3SecretKey string
+	Region            string // region reported in ARNs
+	AccessKey         string // the single credential's access key
+	SecretKey         string
+	AccountID         string // the account the single credential belongs to
 	// Credentials names a credentials file (see LoadCredentials) mapping
 	// access keys to accounts and users; when set it replaces the single
 	// credential above.
@@ -90,6 +95,9 @@ func ParseFlags(name string, args []string) (Config, error) {
 	fs.StringVar(&c.Blobs, "blobs", "fs", "archive store: fs (in --data) or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT[&secure=true][&region=R]")
 	fs.StringVar(&c.S3AccessKey, "s3-access-key", "", "access key for --blobs s3:// (default: AWS_ACCESS_KEY_ID)")
 	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "secret key for --blobs s3:// (default: AWS_SECRET_ACCESS_KEY)")
+	fs.StringVar(&c.SelectS3, "select-s3", "", "S3 endpoint select jobs write their output to, s3://?endpoint=HOST:PORT[&secure=true][&region=R] (\"\": select jobs are refused)")
+	fs.StringVar(&c.SelectS3AccessKey, "select-s3-access-key", "", "access key for --select-s3 (default: AWS_ACCESS_KEY_ID)")
+	fs.StringVar(&c.SelectS3SecretKey, "select-s3-secret-key", "", "secret key for --select-s3 (default: AWS_SECRET_ACCESS_KEY)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "region reported in vault ARNs")
 	fs.StringVar(&c.AccessKey, "access-key", DefaultAccessKey, "access key ID clients sign with")
 	fs.StringVar(&c.SecretKey, "secret-key", DefaultSecretKey, "secret access key clients sign with")

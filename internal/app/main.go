@@ -35,6 +35,9 @@ type Main struct {
 	// JobDuration draws how long a retrieval job takes, at AWS's pace,
 	// from [min, max]; nil: uniformly at random (see service.Config).
 	JobDuration func(min, max time.Duration) time.Duration
+	// SelectS3Transport carries the requests to --select-s3 (custom TLS
+	// roots, tests); nil: minio-go's default transport.
+	SelectS3Transport http.RoundTripper
 
 	// Set by Open.
 	Addr    string // the address actually listened on, host:port
@@ -110,6 +113,10 @@ func (m *Main) newService(ctx context.Context) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	selectOut, err := newSelectOutput(c, m.SelectS3Transport)
+	if err != nil {
+		return nil, err
+	}
 	return service.New(service.Config{
 		Region:            c.Region,
 		Meta:              m.stores.Meta,
@@ -122,6 +129,7 @@ func (m *Main) newService(ctx context.Context) (*service.Service, error) {
 		Notifier:          notifier,
 		Undeliverable:     notify.Permanent,
 		JobDuration:       m.JobDuration,
+		SelectOutput:      selectOut,
 	}), nil
 }
 

@@ -136,7 +136,7 @@ type UploadTx interface {
 // JobQuery selects jobs of one vault for Jobs.
 type JobQuery struct {
 	Account, Vault string
-	ArchiveID      string    // "" for any, else only jobs with Action ActionArchiveRetrieval of this archive
+	ArchiveID      string    // "" for any, else only the jobs that read this archive (Action ActionArchiveRetrieval or ActionSelect)
 	Now            time.Time // the time statuses are evaluated at
 	Status         string    // "" for any, or StatusInProgress/Succeeded/Failed as of Now
 	Completed      *bool     // nil for any; true: CompleteAt <= Now; false: CompleteAt > Now
@@ -256,3 +256,12 @@ type WallClock struct{}
 
 // Now returns time.Now().
 func (WallClock) Now() time.Time { return time.Now() }
+
+// SelectOutput writes select jobs' output objects to the caller's S3
+// bucket (OutputLocation.S3). Put streams r, size bytes or, with size -1,
+// of unknown length, to key in loc.BucketName with loc's encryption, ACL,
+// grants, tagging, user metadata and storage class. An error means the
+// object may not exist.
+type SelectOutput interface {
+	Put(ctx context.Context, loc S3Location, key string, r io.Reader, size int64) error
+}

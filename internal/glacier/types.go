@@ -121,6 +121,7 @@ func (p Part) End() int64 { return p.Start + p.Size - 1 }
 const (
 	ActionArchiveRetrieval   = "ArchiveRetrieval"
 	ActionInventoryRetrieval = "InventoryRetrieval"
+	ActionSelect             = "Select"
 )
 
 // Job status codes.
@@ -143,7 +144,7 @@ type Job struct {
 	ID          string
 	Account     string
 	Vault       string
-	Action      string // ActionArchiveRetrieval or ActionInventoryRetrieval
+	Action      string // ActionArchiveRetrieval, ActionInventoryRetrieval or ActionSelect
 	Tier        string
 	Description string
 	SNSTopic    string
@@ -152,7 +153,9 @@ type Job struct {
 	Status      string    // the final status: StatusSucceeded or StatusFailed
 	StatusMsg   string    // message for the final status
 
-	// Archive retrieval.
+	// Archive retrieval and select (a select job keeps its archive's
+	// fields and a range of the whole archive, which the retrieval policy
+	// counts).
 	ArchiveID       string
 	ArchiveSize     int64
 	ArchiveTreeHash string
@@ -168,11 +171,83 @@ type Job struct {
 	InventoryLimit  int       // 0: no limit
 	InventoryMarker string    // the marker the job was started with
 
+	// Select: the parameters and output location as the caller gave them
+	// (not normalized, so DescribeJob echoes the request) and the S3
+	// prefix, "<prefix>/<job id>/", the output is written under.
+	Select         *SelectParameters
+	OutputLocation *S3Location
+	OutputPath     string
+
 	// Set when the job's output is prepared (Finalized).
+	ResultKeys []string // select: the result objects' keys
+	ErrorKeys  []string // select: the error objects' keys
 	Finalized  bool
 	OutputKey  string // blob holding the output (inventory jobs)
 	OutputSize int64
 	NextMarker string // inventory paging: marker for the next job, "" at the end
+}
+
+// SelectParameters is a select job's SelectParameters. Every string is as
+// the caller gave it; "" means not given.
+type SelectParameters struct {
+	ExpressionType string
+	Expression     string
+	Input          SelectCSVInput
+	Output         SelectCSVOutput
+}
+
+// SelectCSVInput is SelectParameters.InputSerialization.csv.
+type SelectCSVInput struct {
+	FileHeaderInfo       string
+	Comments             string
+	QuoteEscapeCharacter string
+	RecordDelimiter      string
+	FieldDelimiter       string
+	QuoteCharacter       string
+}
+
+// SelectCSVOutput is SelectParameters.OutputSerialization.csv.
+type SelectCSVOutput struct {
+	QuoteFields          string
+	QuoteEscapeCharacter string
+	RecordDelimiter      string
+	FieldDelimiter       string
+	QuoteCharacter       string
+}
+
+// S3Location is a select job's OutputLocation.S3: where, and how, its
+// output objects are written.
+type S3Location struct {
+	BucketName        string
+	Prefix            string
+	Encryption        *S3Encryption // nil: not given
+	CannedACL         string
+	AccessControlList []S3Grant
+	Tagging           map[string]string
+	UserMetadata      map[string]string
+	StorageClass      string
+}
+
+// S3Encryption is S3Location.Encryption.
+type S3Encryption struct {
+	EncryptionType string // "AES256" or "aws:kms"
+	KMSKeyID       string
+	KMSContext     string
+}
+
+// S3Grant is one grant of S3Location.AccessControlList.
+type S3Grant struct {
+	Grantee    S3Grantee
+	Permission string
+}
+
+// S3Grantee is a grant's grantee.
+type S3Grantee struct {
+	Type         string // AmazonCustomerByEmail, CanonicalUser or Group
+	DisplayName  string
+	URI          string
+	ID           string
+	EmailAddress string
 }
 
 // StatusAt returns the job's status code at time now.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -23,8 +22,8 @@ type jobParamsWire struct {
 	Tier                         string
 	Format                       string
 	InventoryRetrievalParameters *struct{ StartDate, EndDate, Limit, Marker string }
-	SelectParameters             json.RawMessage
-	OutputLocation               json.RawMessage
+	SelectParameters             *jobdoc.SelectParameters
+	OutputLocation               *jobdoc.OutputLocation
 }
 
 func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
@@ -35,7 +34,9 @@ func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
 	p := service.JobParams{
 		Type: in.Type, ArchiveID: in.ArchiveId, Description: in.Description, SNSTopic: in.SNSTopic,
 		RetrievalByteRange: in.RetrievalByteRange, Tier: in.Tier, Format: in.Format,
-		Select: isPresent(in.SelectParameters) || isPresent(in.OutputLocation),
+		Select:           in.SelectParameters != nil || in.OutputLocation != nil,
+		SelectParameters: in.SelectParameters.Domain(),
+		OutputLocation:   in.OutputLocation.Domain(),
 	}
 	if ip := in.InventoryRetrievalParameters; ip != nil {
 		p.Inventory = &service.InventoryParams{StartDate: ip.StartDate, EndDate: ip.EndDate, Limit: ip.Limit, Marker: ip.Marker}
@@ -48,12 +49,12 @@ func (s *Server) initiateJob(w http.ResponseWriter, rq *request) error {
 	h := w.Header()
 	h.Set("Location", location(ref, "jobs", j.ID))
 	h.Set("X-Amz-Job-Id", j.ID)
+	if j.OutputPath != "" {
+		h.Set("X-Amz-Job-Output-Path", j.OutputPath)
+	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
 }
-
-// isPresent reports whether a raw JSON member was given and is not null.
-func isPresent(m json.RawMessage) bool { return len(m) > 0 && string(m) != "null" }
 
 func (s *Server) describeJob(w http.ResponseWriter, rq *request) error {
 	j, err := s.svc.DescribeJob(rq.Context(), rq.caller, rq.vault(), rq.PathValue("job"))

@@ -25,27 +25,27 @@ type Info struct {
 
 // Document is GlacierJobDescription, with AWS's explicit nulls.
 type Document struct {
-	Action                       string           `json:"Action"`
-	ArchiveId                    *string          `json:"ArchiveId"`
-	ArchiveSHA256TreeHash        *string          `json:"ArchiveSHA256TreeHash"`
-	ArchiveSizeInBytes           *int64           `json:"ArchiveSizeInBytes"`
-	Completed                    bool             `json:"Completed"`
-	CompletionDate               *string          `json:"CompletionDate"`
-	CreationDate                 *string          `json:"CreationDate"`
-	InventoryRetrievalParameters *InventoryParams `json:"InventoryRetrievalParameters"`
-	InventorySizeInBytes         *int64           `json:"InventorySizeInBytes"`
-	JobDescription               *string          `json:"JobDescription"`
-	JobId                        string           `json:"JobId"`
-	JobOutputPath                *string          `json:"JobOutputPath"`
-	OutputLocation               *struct{}        `json:"OutputLocation"`
-	RetrievalByteRange           *string          `json:"RetrievalByteRange"`
-	SHA256TreeHash               *string          `json:"SHA256TreeHash"`
-	SNSTopic                     *string          `json:"SNSTopic"`
-	SelectParameters             *struct{}        `json:"SelectParameters"`
-	StatusCode                   string           `json:"StatusCode"`
-	StatusMessage                *string          `json:"StatusMessage"`
-	Tier                         *string          `json:"Tier"`
-	VaultARN                     string           `json:"VaultARN"`
+	Action                       string            `json:"Action"`
+	ArchiveId                    *string           `json:"ArchiveId"`
+	ArchiveSHA256TreeHash        *string           `json:"ArchiveSHA256TreeHash"`
+	ArchiveSizeInBytes           *int64            `json:"ArchiveSizeInBytes"`
+	Completed                    bool              `json:"Completed"`
+	CompletionDate               *string           `json:"CompletionDate"`
+	CreationDate                 *string           `json:"CreationDate"`
+	InventoryRetrievalParameters *InventoryParams  `json:"InventoryRetrievalParameters"`
+	InventorySizeInBytes         *int64            `json:"InventorySizeInBytes"`
+	JobDescription               *string           `json:"JobDescription"`
+	JobId                        string            `json:"JobId"`
+	JobOutputPath                *string           `json:"JobOutputPath"`
+	OutputLocation               *OutputLocation   `json:"OutputLocation"`
+	RetrievalByteRange           *string           `json:"RetrievalByteRange"`
+	SHA256TreeHash               *string           `json:"SHA256TreeHash"`
+	SNSTopic                     *string           `json:"SNSTopic"`
+	SelectParameters             *SelectParameters `json:"SelectParameters"`
+	StatusCode                   string            `json:"StatusCode"`
+	StatusMessage                *string           `json:"StatusMessage"`
+	Tier                         *string           `json:"Tier"`
+	VaultARN                     string            `json:"VaultARN"`
 }
 
 // InventoryParams is InventoryRetrievalJobDescription.
@@ -84,6 +84,11 @@ func New(j Info) Document {
 		rng := strconv.FormatInt(j.RangeStart, 10) + "-" + strconv.FormatInt(j.RangeEnd, 10)
 		w.RetrievalByteRange = &rng
 		w.SHA256TreeHash = nullable(j.RangeTreeHash)
+	case glacier.ActionSelect:
+		w.ArchiveId = &j.ArchiveID
+		w.SelectParameters = selectWire(j.Select)
+		w.OutputLocation = locationWire(j.OutputLocation)
+		w.JobOutputPath = nullable(j.OutputPath)
 	case glacier.ActionInventoryRetrieval:
 		p := &InventoryParams{
 			Format:    j.Format,

@@ -23,6 +23,9 @@ type JobParams struct {
 	Inventory          *InventoryParams
 	// Select marks a request carrying SelectParameters or OutputLocation.
 	Select bool
+	// A select job's parameters, as the client sent them (nil: absent).
+	SelectParameters *glacier.SelectParameters
+	OutputLocation   *glacier.S3Location
 }
 
 // InventoryParams are an inventory job's InventoryRetrievalParameters.
@@ -57,16 +60,16 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 		}
 		rng = &r
 	}
-	err = s.meta.Update(ctx, func(tx glacier.Tx) error {
+	now := s.now()
+	prepare := func(tx glacier.Tx) error {
 		v, cfg, err := s.vaultAndConfig(tx, c, "InitiateJob", ref)
 		if err != nil {
 			return err
 		}
-		now := s.now()
 		j.CreatedAt = now
 		var size int64
 		switch j.Action {
-		case glacier.ActionArchiveRetrieval:
+		case glacier.ActionArchiveRetrieval, glacier.ActionSelect:
 			a, err := tx.Archive(j.ArchiveID)
 			if err != nil && !glacier.IsKind(err, glacier.KindNotFound) {
 				return err
@@ -97,6 +100,22 @@ func (s *Service) InitiateJob(ctx context.Context, c glacier.Caller, ref glacier
 			}
 		}
 		j.CompleteAt = now.Add(s.scale.job(jobSpan(j.Action, j.Tier, size).draw(s.jobDuration))).Truncate(time.Microsecond)
+		return nil
+	}
+	if j.Action == glacier.ActionSelect {
+		// A select job's job.txt is written before the job exists, once
+		// the request is known to be good: if S3 refuses it, there is no job.
+		if err := s.meta.View(ctx, prepare); err != nil {
+			return j, err
+		}
+		if err := s.writeJobTxt(ctx, j); err != nil {
+			return j, err
+		}
+	}
+	err = s.meta.Update(ctx, func(tx glacier.Tx) error {
+		if err := prepare(tx); err != nil {
+			return err
+		}
 		return tx.PutJob(j)
 	})
 	return j, err
@@ -114,8 +133,16 @@ func (s *Service) newJob(ref glacier.VaultRef, p JobParams) (glacier.Job, error)
 		Status:      glacier.StatusSucceeded,
 		StatusMsg:   glacier.StatusSucceeded,
 	}
+	if p.Type == "select" && s.selectOut == nil {
+		return j, invalidParam("Select jobs are not supported by this server: it has no S3 endpoint for their output (--select-s3)")
+	}
 	if err := setAction(&j, p); err != nil {
 		return j, err
+	}
+	if j.Action == glacier.ActionSelect {
+		if err := s.setSelect(&j, p); err != nil {
+			return j, err
+		}
 	}
 	switch p.Tier {
 	case "":
@@ -161,7 +188,8 @@ func setAction(j *glacier.Job, p JobParams) error {
 			return err
 		}
 	case "select":
-		return invalidParam("Select jobs are not supported by this server")
+		j.Action = glacier.ActionSelect
+		return checkSelectShape(j, p)
 	default:
 		return invalidParam("Invalid job type: %s. Valid values are: archive-retrieval, inventory-retrieval, select", p.Type)
 	}

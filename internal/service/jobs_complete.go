@@ -56,6 +56,11 @@ func (s *Service) complete(ctx context.Context, j glacier.Job) (glacier.Job, err
 			return j, err
 		}
 		done.OutputKey = outKey
+	case glacier.ActionSelect:
+		var err error
+		if done, err = s.runSelect(ctx, j); err != nil {
+			return j, err
+		}
 	}
 	done.Finalized = true
 	err := s.meta.Update(ctx, func(tx glacier.Tx) error {

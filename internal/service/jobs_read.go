@@ -111,12 +111,18 @@ func (s *Service) ListJobs(ctx context.Context, c glacier.Caller, ref glacier.Va
 		jobs = jobs[:limit]
 		next = encodeCursor(jobs[limit-1].CreatedAt, jobs[limit-1].ID)
 	}
-	out := make([]JobInfo, len(jobs))
-	for i, j := range jobs {
+	out := make([]JobInfo, 0, len(jobs))
+	for _, j := range jobs {
 		if j, err = s.completeIfDue(ctx, j, now); err != nil {
 			return nil, "", err
 		}
-		out[i] = s.jobInfo(j, now)
+		ji := s.jobInfo(j, now)
+		// A select job's final status is known once it has run: one the
+		// store listed as Succeeded may have just failed.
+		if f.StatusCode != "" && ji.StatusCode != f.StatusCode {
+			continue
+		}
+		out = append(out, ji)
 	}
 	return out, next, nil
 }
@@ -136,6 +142,10 @@ type JobOutput struct {
 // inclusive byte range of the output (a clamped Range: bytes=s-e request).
 func (s *Service) GetJobOutput(ctx context.Context, c glacier.Caller, ref glacier.VaultRef, id string, rng *[2]int64) (JobOutput, error) {
 	j, now, err := s.job(ctx, c, "GetJobOutput", ref, id)
+	if err == nil && j.Action == glacier.ActionSelect {
+		return JobOutput{}, glacier.Errorf(glacier.KindInvalidParameter,
+			"The output of a select job is not available for download; it is written to S3 at s3://%s/%s", j.OutputLocation.BucketName, j.OutputPath)
+	}
 	if err == nil {
 		j, err = s.completeIfDue(ctx, j, now)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/glacierd/glacierd/internal/glacier"
+	"github.com/glacierd/glacierd/internal/glacierselect"
 )
 
 // Config holds what a Service needs. Meta, Blobs and Clock are required.
@@ -46,6 +47,9 @@ type Config struct {
 	// never be accepted (e.g. the topic does not exist); such messages are
 	// dropped, with an error logged, instead of retried. nil: never.
 	Undeliverable func(error) bool
+	// SelectOutput writes select jobs' output to S3; nil refuses select
+	// jobs.
+	SelectOutput glacier.SelectOutput
 }
 
 // Service implements the Glacier API operations. It is safe for concurrent use
@@ -68,6 +72,9 @@ type Service struct {
 	jobDuration       func(min, max time.Duration) time.Duration
 	notifier          glacier.Notifier
 	undeliverable     func(error) bool
+	selectOut         glacier.SelectOutput
+	selectParser      *glacierselect.Parser // nil when selectOut is
+	selectSplit       int64                 // bytes per result object
 }
 
 // New returns a Service for cfg.
@@ -85,6 +92,11 @@ func New(cfg Config) *Service {
 		notifier:          cfg.Notifier,
 		undeliverable:     cfg.Undeliverable,
 		jobDuration:       cfg.JobDuration,
+		selectOut:         cfg.SelectOutput,
+		selectSplit:       selectSplitSize,
+	}
+	if s.selectOut != nil {
+		s.selectParser = glacierselect.NewParser()
 	}
 	s.inventoryEvery = s.scale.period(cfg.InventoryInterval)
 	s.jobRetention = s.scale.period(24 * time.Hour)

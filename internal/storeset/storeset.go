@@ -151,35 +151,57 @@ func Open(ctx context.Context, c Config, log func(msg string, args ...any)) (_ *
 }
 
 // parseS3URL reads s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&secure=false&region=R.
-// Credentials come from the arguments (flags or GLACIERD_S3_* variables),
-// else from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+// Without an endpoint it is AWS S3 over HTTPS. Credentials default to the
+// AWS environment variables.
 func parseS3URL(raw, accessKey, secretKey string) (s3.Config, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "s3" || u.Host == "" {
 		return s3.Config{}, fmt.Errorf("--blobs %q: want s3://BUCKET[/PREFIX]?endpoint=HOST:PORT", raw)
 	}
-	q := u.Query()
-	cfg := s3.Config{
-		Bucket:    u.Host,
-		Prefix:    strings.Trim(u.Path, "/"),
-		Endpoint:  q.Get("endpoint"),
-		Region:    q.Get("region"),
-		AccessKey: accessKey,
-		SecretKey: secretKey,
+	e, err := ParseS3Endpoint("--blobs", raw, accessKey, secretKey)
+	if err != nil {
+		return s3.Config{}, err
 	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = "s3.amazonaws.com"
-		cfg.Secure = true
+	return s3.Config{
+		Bucket: u.Host, Prefix: strings.Trim(u.Path, "/"),
+		Endpoint: e.Endpoint, Secure: e.Secure, Region: e.Region, AccessKey: e.AccessKey, SecretKey: e.SecretKey,
+	}, nil
+}
+
+// S3Endpoint is an S3 endpoint and the credentials to use there.
+type S3Endpoint struct {
+	Endpoint  string // host:port
+	Secure    bool
+	Region    string
+	AccessKey string
+	SecretKey string
+}
+
+// ParseS3Endpoint reads the endpoint part of an s3:// URL of the --blobs
+// form, s3://[BUCKET[/PREFIX]]?endpoint=HOST:PORT&secure=false&region=R
+// (the bucket and prefix, which may be absent, are not its business). flag
+// names the URL in errors. Without an endpoint it is AWS S3 over HTTPS.
+// Credentials default to the AWS environment variables.
+func ParseS3Endpoint(flag, raw, accessKey, secretKey string) (S3Endpoint, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "s3" {
+		return S3Endpoint{}, fmt.Errorf("%s %q: want s3://[BUCKET]?endpoint=HOST:PORT", flag, raw)
+	}
+	q := u.Query()
+	e := S3Endpoint{Endpoint: q.Get("endpoint"), Region: q.Get("region"), AccessKey: accessKey, SecretKey: secretKey}
+	if e.Endpoint == "" {
+		e.Endpoint = "s3.amazonaws.com"
+		e.Secure = true
 	}
 	if v := q.Get("secure"); v != "" {
-		if cfg.Secure, err = strconv.ParseBool(v); err != nil {
-			return s3.Config{}, fmt.Errorf("--blobs %q: secure=%q is not a boolean", raw, v)
+		if e.Secure, err = strconv.ParseBool(v); err != nil {
+			return S3Endpoint{}, fmt.Errorf("%s %q: secure=%q is not a boolean", flag, raw, v)
 		}
 	}
-	if cfg.AccessKey == "" {
-		cfg.AccessKey, cfg.SecretKey = os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if e.AccessKey == "" {
+		e.AccessKey, e.SecretKey = os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
 	}
-	return cfg, nil
+	return e, nil
 }
 
 // redact hides a password in a connection URL.

@@ -75,6 +75,39 @@ func newInventoryJob(id, account, vault string, created, complete time.Time) gla
 	}
 }
 
+// newSelectJob returns a finalized select job with every select field set.
+func newSelectJob(id, account, vault string, created, complete time.Time) glacier.Job {
+	j := newJob(id, account, vault, created, complete)
+	j.Action, j.Tier, j.Finalized = glacier.ActionSelect, glacier.TierExpedited, true
+	j.RangeStart, j.RangeTreeHash = 0, j.ArchiveTreeHash
+	j.RangeEnd = j.ArchiveSize - 1
+	j.Select = &glacier.SelectParameters{
+		ExpressionType: "sql",
+		Expression:     `SELECT s._1, "Name" FROM archive s WHERE s._2 > '10'`,
+		Input: glacier.SelectCSVInput{FileHeaderInfo: "Use", Comments: "#", QuoteEscapeCharacter: "\\",
+			RecordDelimiter: "\r\n", FieldDelimiter: ";", QuoteCharacter: "'"},
+		Output: glacier.SelectCSVOutput{QuoteFields: "ALWAYS", QuoteEscapeCharacter: "\\",
+			RecordDelimiter: "\n", FieldDelimiter: "\t", QuoteCharacter: "\""},
+	}
+	j.OutputLocation = &glacier.S3Location{
+		BucketName: "bucket", Prefix: "out/put",
+		Encryption: &glacier.S3Encryption{EncryptionType: "aws:kms", KMSKeyID: "key", KMSContext: "ctx"},
+		CannedACL:  "bucket-owner-read",
+		AccessControlList: []glacier.S3Grant{
+			{Grantee: glacier.S3Grantee{Type: "CanonicalUser", DisplayName: "d", ID: "id"}, Permission: "READ"},
+			{Grantee: glacier.S3Grantee{Type: "Group", URI: "http://acs.amazonaws.com/groups/global/AllUsers"}, Permission: "READ_ACP"},
+			{Grantee: glacier.S3Grantee{Type: "AmazonCustomerByEmail", EmailAddress: "a@example.com"}, Permission: "WRITE"},
+		},
+		Tagging:      map[string]string{"k": "v", "empty": ""},
+		UserMetadata: map[string]string{"m": "ü"},
+		StorageClass: "STANDARD_IA",
+	}
+	j.OutputPath = "out/put/" + id + "/"
+	j.ResultKeys = []string{j.OutputPath + "results/part-00001.csv", j.OutputPath + "results/part-00002.csv"}
+	j.ErrorKeys = []string{j.OutputPath + "errors/error-00001.txt"}
+	return j
+}
+
 func putJobs(t *testing.T, s glacier.MetaStore, js ...glacier.Job) {
 	t.Helper()
 	update(t, s, func(tx glacier.Tx) error {
@@ -103,9 +136,14 @@ func testJobRoundTrip(t *testing.T, s glacier.MetaStore) {
 	failed.Status, failed.StatusMsg = glacier.StatusFailed, "Inventory not available"
 	failed.InventoryStart, failed.InventoryEnd, failed.InventoryAt = time.Time{}, time.Time{}, time.Time{}
 	failed.Finalized, failed.OutputKey, failed.OutputSize, failed.NextMarker = false, "", 0, ""
-	putJobs(t, s, arch, inv, failed)
+	sel := newSelectJob("j-sel", acctA, "v", at(-4*time.Hour), at(-3*time.Hour))
+	bare := newSelectJob("j-sel-bare", acctA, "v", at(-5*time.Hour), at(-4*time.Hour))
+	bare.Select = &glacier.SelectParameters{Expression: "select * from archive"}
+	bare.OutputLocation = &glacier.S3Location{BucketName: "b"}
+	bare.ResultKeys, bare.ErrorKeys, bare.Finalized = nil, nil, false
+	putJobs(t, s, arch, inv, failed, sel, bare)
 	view(t, s, func(tx glacier.Tx) error {
-		for _, want := range []glacier.Job{arch, inv, failed} {
+		for _, want := range []glacier.Job{arch, inv, failed, sel, bare} {
 			got, err := tx.Job(want.ID)
 			if err != nil {
 				return err
@@ -124,7 +162,7 @@ func testJobRoundTrip(t *testing.T, s glacier.MetaStore) {
 		if err != nil {
 			return err
 		}
-		if d := diff([]glacier.Job{failed, inv, arch}, list); d != "" {
+		if d := diff([]glacier.Job{bare, sel, failed, inv, arch}, list); d != "" {
 			t.Errorf("Jobs (-want +got):\n%s", d)
 		}
 		return nil
@@ -218,7 +256,9 @@ func testJobRetrievalStats(t *testing.T, s glacier.MetaStore) {
 	}
 	inv := newInventoryJob("inv", acctA, "v", at(time.Second), at(time.Hour))
 	inv.Tier = glacier.TierStandard
-	putJobs(t, s,
+	sel := newSelectJob("select", acctA, "v", at(time.Second), at(time.Hour))
+	sel.ArchiveSize, sel.RangeEnd = 5, 4
+	putJobs(t, s, sel,
 		mk("at-since", acctA, "v", glacier.TierStandard, 0, 0, 1<<20-1),
 		mk("other-vault", acctA, "w", glacier.TierStandard, time.Minute, 100, 199),
 		mk("big", acctA, "v", glacier.TierStandard, time.Minute, 0, 40<<30-1),
@@ -233,7 +273,7 @@ func testJobRetrievalStats(t *testing.T, s glacier.MetaStore) {
 		bytes         int64
 	}{
 		{acctA, glacier.TierStandard, 3, 1<<20 + 100 + 40<<30},
-		{acctA, glacier.TierExpedited, 1, 1},
+		{acctA, glacier.TierExpedited, 2, 1 + 5}, // a select job counts as a retrieval
 		{acctA, glacier.TierBulk, 0, 0},
 		{acctB, glacier.TierStandard, 1, 10},
 		{"999999999999", glacier.TierStandard, 0, 0},

@@ -142,13 +142,15 @@ func testJobListArchiveID(t *testing.T, s glacier.MetaStore) {
 	putVaults(t, s, newVault(acctA, "w"))
 	elsewhere := newJob("j8", acctA, "w", at(time.Second), at(20*time.Second))
 	elsewhere.ArchiveID = "archive-j1"
-	putJobs(t, s, again, odd, elsewhere)
+	sel := newSelectJob("j9", acctA, "v", at(7*time.Second), at(20*time.Second))
+	sel.ArchiveID = "archive-j1" // a select job reads the archive too: listed
+	putJobs(t, s, again, odd, elsewhere, sel)
 	q := glacier.JobQuery{Account: acctA, Vault: "v", Now: now, ArchiveID: "archive-j1"}
-	jobsIDs(t, s, "ArchiveID", q, "j1", "j6")
+	jobsIDs(t, s, "ArchiveID", q, "j1", "j6", "j9")
 	q.Status = glacier.StatusInProgress
-	jobsIDs(t, s, "ArchiveID and InProgress", q, "j6")
+	jobsIDs(t, s, "ArchiveID and InProgress", q, "j6", "j9")
 	q = glacier.JobQuery{Account: acctA, Vault: "v", Now: now, ArchiveID: "archive-none"}
 	jobsIDs(t, s, "ArchiveID without jobs", q)
 	q.ArchiveID = ""
-	jobsIDs(t, s, "any archive", q, "j1", "j2", "j3", "j4", "j5", "j6", "j7")
+	jobsIDs(t, s, "any archive", q, "j1", "j2", "j3", "j4", "j5", "j6", "j7", "j9")
 }

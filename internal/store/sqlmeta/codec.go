@@ -95,3 +95,36 @@ func decSegments(s string) ([]glacier.Segment, error) {
 	}
 	return segs, nil
 }
+
+// selectJSON is the stored form of a select job's fields (column
+// select_job). Other jobs store "".
+type selectJSON struct {
+	Params     *glacier.SelectParameters `json:"params,omitempty"`
+	Location   *glacier.S3Location       `json:"location,omitempty"`
+	OutputPath string                    `json:"outputPath,omitempty"`
+	ResultKeys []string                  `json:"resultKeys,omitempty"`
+	ErrorKeys  []string                  `json:"errorKeys,omitempty"`
+}
+
+// encSelect returns the JSON text of j's select fields, "" when it has none.
+func encSelect(j glacier.Job) (string, error) {
+	s := selectJSON{j.Select, j.OutputLocation, j.OutputPath, j.ResultKeys, j.ErrorKeys}
+	if s.Params == nil && s.Location == nil && s.OutputPath == "" && len(s.ResultKeys) == 0 && len(s.ErrorKeys) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+// decSelect decodes the text encSelect made into j.
+func decSelect(text string, j *glacier.Job) error {
+	if text == "" {
+		return nil
+	}
+	var s selectJSON
+	if err := json.Unmarshal([]byte(text), &s); err != nil {
+		return fmt.Errorf("select job: %w", err)
+	}
+	j.Select, j.OutputLocation, j.OutputPath, j.ResultKeys, j.ErrorKeys = s.Params, s.Location, s.OutputPath, s.ResultKeys, s.ErrorKeys
+	return nil
+}

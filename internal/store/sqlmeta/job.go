@@ -10,21 +10,22 @@ import (
 const jobCols = "id, account, vault, action, tier, description, sns_topic, created_at, complete_at, " +
 	"status, status_msg, archive_id, archive_size, archive_tree_hash, range_start, range_end, " +
 	"range_tree_hash, format, inventory_at, inventory_start, inventory_end, inventory_limit, " +
-	"inventory_marker, finalized, output_key, output_size, next_marker"
+	"inventory_marker, finalized, output_key, output_size, next_marker, select_job"
 
 func scanJob(j *glacier.Job) func(Scanner) error {
 	return func(s Scanner) error {
 		var invLimit int64
+		var sel string
 		if err := s.Scan(&j.ID, &j.Account, &j.Vault, &j.Action, &j.Tier, &j.Description, &j.SNSTopic,
 			timeDest{&j.CreatedAt}, timeDest{&j.CompleteAt}, &j.Status, &j.StatusMsg,
 			&j.ArchiveID, &j.ArchiveSize, &j.ArchiveTreeHash, &j.RangeStart, &j.RangeEnd,
 			&j.RangeTreeHash, &j.Format, timeDest{&j.InventoryAt}, timeDest{&j.InventoryStart},
 			timeDest{&j.InventoryEnd}, &invLimit, &j.InventoryMarker, &j.Finalized,
-			&j.OutputKey, &j.OutputSize, &j.NextMarker); err != nil {
+			&j.OutputKey, &j.OutputSize, &j.NextMarker, &sel); err != nil {
 			return err
 		}
 		j.InventoryLimit = int(invLimit)
-		return nil
+		return decSelect(sel, j)
 	}
 }
 
@@ -36,13 +37,17 @@ func (t *Tx) Job(id string) (glacier.Job, error) {
 
 // PutJob inserts or replaces the job.
 func (t *Tx) PutJob(j glacier.Job) error {
-	_, err := t.exec("put job", upsert("jobs", "id", jobCols),
+	sel, err := encSelect(j)
+	if err != nil {
+		return glacier.Errorf(glacier.KindInternal, "put job: %v", err)
+	}
+	_, err = t.exec("put job", upsert("jobs", "id", jobCols),
 		j.ID, j.Account, j.Vault, j.Action, j.Tier, j.Description, j.SNSTopic,
 		enc(j.CreatedAt), enc(j.CompleteAt), j.Status, j.StatusMsg,
 		j.ArchiveID, j.ArchiveSize, j.ArchiveTreeHash, j.RangeStart, j.RangeEnd,
 		j.RangeTreeHash, j.Format, enc(j.InventoryAt), enc(j.InventoryStart),
 		enc(j.InventoryEnd), int64(j.InventoryLimit), j.InventoryMarker, j.Finalized,
-		j.OutputKey, j.OutputSize, j.NextMarker)
+		j.OutputKey, j.OutputSize, j.NextMarker, sel)
 	return err
 }
 
@@ -52,7 +57,7 @@ func (t *Tx) Jobs(q glacier.JobQuery) ([]glacier.Job, error) {
 	now := enc(q.Now)
 	w.add("account = ? AND vault = ?", q.Account, q.Vault)
 	if q.ArchiveID != "" {
-		w.add("action = ? AND archive_id = ?", glacier.ActionArchiveRetrieval, q.ArchiveID)
+		w.add("action IN (?, ?) AND archive_id = ?", glacier.ActionArchiveRetrieval, glacier.ActionSelect, q.ArchiveID)
 	}
 	switch q.Status {
 	case "":
@@ -85,7 +90,8 @@ func (t *Tx) UnfinalizedJobs(now time.Time, n int) ([]glacier.Job, error) {
 		" WHERE "+t.d.Unfinalized+" AND complete_at <= ? ORDER BY complete_at, id LIMIT ?", enc(now), t.limit(n))
 }
 
-// RetrievalStats counts the account's archive retrievals of the tier created
+// RetrievalStats counts the account's archive retrievals and select jobs
+// (which read a whole archive) of the tier created
 // at or after since and sums their range sizes.
 func (t *Tx) RetrievalStats(account, tier string, since time.Time) (int, int64, error) {
 	var n int
@@ -94,7 +100,7 @@ func (t *Tx) RetrievalStats(account, tier string, since time.Time) (int, int64, 
 	// the sum of integers is an integer already.
 	err := t.queryRow("retrieval stats", "", func(s Scanner) error { return s.Scan(&n, &bytes) },
 		"SELECT count(*), CAST(coalesce(sum(range_end - range_start + 1), 0) AS BIGINT) FROM jobs"+
-			" WHERE action = '"+glacier.ActionArchiveRetrieval+"' AND account = ? AND tier = ? AND created_at >= ?",
+			" WHERE action IN ('"+glacier.ActionArchiveRetrieval+"', '"+glacier.ActionSelect+"') AND account = ? AND tier = ? AND created_at >= ?",
 		account, tier, enc(since))
 	return n, bytes, err
 }
