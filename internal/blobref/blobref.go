@@ -80,14 +80,27 @@ func TrashSegment(tx glacier.Tx, key string, t time.Time) error {
 	return tx.PutGarbage(LeavesKey(key), t)
 }
 
+// CollectingPrefix marks the garbage record of a blob being deleted: a
+// record "collecting/K" says blob K is going away. It can no longer be
+// claimed, and if a crash stops the deletion, the record comes due again
+// after CollectLease and the collector deletes the blob.
+const CollectingPrefix = "collecting/"
+
+// CollectLease is how long a collecting record waits before it comes due
+// again, should its deletion not finish.
+const CollectLease = time.Minute
+
 // Discard deletes blobs that a failed write stored, unless committed
-// metadata references them. It first takes their garbage records off the
-// list, in one transaction: a record that is gone was claimed by a
-// transaction that did commit (its outcome unknown to the caller, say, after
-// the connection to the database dropped during COMMIT), so its blob is
-// kept. If that transaction fails, the records stay for the collector; if a
-// delete fails, the rest are queued again, due at now. It does not depend on
-// the caller's context, so a cancelled request still cleans up.
+// metadata references them. In one transaction it replaces each key's
+// garbage record by a collecting record: a record that is gone was claimed
+// by a transaction that did commit (its outcome unknown to the caller, say,
+// after the connection to the database dropped during COMMIT), so its blob
+// is kept. Then it deletes the blobs, then the collecting records. A crash
+// or a failed delete in between leaves the collecting record, and the
+// collector finishes the deletion: nothing committed is lost and nothing
+// leaks. If the first transaction fails, the records stay for the collector.
+// It does not depend on the caller's context, so a cancelled request still
+// cleans up.
 func Discard(meta glacier.MetaStore, blobs glacier.BlobStore, now time.Time, log *slog.Logger, keys ...string) {
 	ctx := context.Background()
 	var mine []string
@@ -98,29 +111,35 @@ func Discard(meta glacier.MetaStore, blobs glacier.BlobStore, now time.Time, log
 			if err != nil {
 				return err
 			}
-			if ok {
-				mine = append(mine, k)
+			if !ok {
+				continue
 			}
+			if err := tx.PutGarbage(CollectingPrefix+k, now.Add(CollectLease)); err != nil {
+				return err
+			}
+			mine = append(mine, k)
 		}
 		return nil
 	}); err != nil {
 		log.Warn("discard blobs: leaving them to the collector", "keys", keys, "err", err)
 		return
 	}
-	for i, k := range mine {
+	var gone []string
+	for _, k := range mine {
 		if err := blobs.Delete(ctx, k); err != nil {
-			log.Warn("discard blob", "key", k, "err", err)
-			if err := meta.Update(ctx, func(tx glacier.Tx) error {
-				for _, k := range mine[i:] {
-					if err := tx.PutGarbage(k, now); err != nil {
-						return err
-					}
-				}
-				return nil
-			}); err != nil {
-				log.Warn("discard blob records", "keys", mine[i:], "err", err)
-			}
-			return
+			log.Warn("discard blob: leaving it to the collector", "key", k, "err", err)
+			break
 		}
+		gone = append(gone, CollectingPrefix+k)
+	}
+	if err := meta.Update(ctx, func(tx glacier.Tx) error {
+		for _, k := range gone {
+			if _, err := tx.DeleteGarbage(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		log.Warn("discard blob records: the collector will remove them", "keys", gone, "err", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/glacierd/glacierd/internal/blobref"
 	"github.com/glacierd/glacierd/internal/glacier"
 )
 
@@ -145,9 +146,6 @@ func (s *Service) repeat(ctx context.Context, step func(glacier.Tx) (int, error)
 	}
 }
 
-// collectingPrefix marks a garbage record of a blob being deleted.
-const collectingPrefix = "collecting/"
-
 // collectGarbage deletes the blobs whose garbage records are due.
 //
 // A due record K is first replaced, in one transaction, by a record
@@ -155,7 +153,7 @@ const collectingPrefix = "collecting/"
 // longer claim K (its claim fails rather than commit a reference to a blob
 // being deleted). Then the blob is deleted, then the collecting record. A
 // crash in between leaves the collecting record, which comes due again after
-// claimLease and has the blob deleted again: nothing is lost, nothing leaks.
+// blobref.CollectLease and has the blob deleted again: nothing is lost, nothing leaks.
 func (s *Service) collectGarbage(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -168,14 +166,14 @@ func (s *Service) collectGarbage(ctx context.Context) (int, error) {
 			}
 			keys = keys[:0]
 			for _, k := range due {
-				if !strings.HasPrefix(k, collectingPrefix) {
+				if !strings.HasPrefix(k, blobref.CollectingPrefix) {
 					if _, err := tx.DeleteGarbage(k); err != nil {
 						return err
 					}
-					k = collectingPrefix + k
+					k = blobref.CollectingPrefix + k
 				}
 				// A retried collection waits a lease before it is due again.
-				if err := tx.PutGarbage(k, now.Add(claimLease)); err != nil {
+				if err := tx.PutGarbage(k, now.Add(blobref.CollectLease)); err != nil {
 					return err
 				}
 				keys = append(keys, k)
@@ -187,7 +185,7 @@ func (s *Service) collectGarbage(ctx context.Context) (int, error) {
 		var gone []string
 		var derr error
 		for _, k := range keys {
-			if derr = s.blobs.Delete(ctx, strings.TrimPrefix(k, collectingPrefix)); derr != nil {
+			if derr = s.blobs.Delete(ctx, strings.TrimPrefix(k, blobref.CollectingPrefix)); derr != nil {
 				break // its collecting record stays; a later pass retries
 			}
 			gone = append(gone, k)
