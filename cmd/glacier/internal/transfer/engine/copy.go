@@ -57,21 +57,18 @@ func (e *Engine) copyArchive(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if r.UploadID == "" {
-		up, err := e.s3.NewMultipartUpload(ctx, e.o.Bucket, r.Key, minio.PutObjectOptions{
-			UserMetadata: Metadata(r.Archive), StorageClass: e.o.StorageClass, ContentType: "application/octet-stream",
-		})
-		if err != nil {
-			return fmt.Errorf("s3 new multipart upload of %s: %w", r.Key, err)
+	resumed := r.UploadID != "" // S3 may hold parts the journal does not
+	if !resumed {
+		if r.UploadID, resumed, err = e.startUpload(ctx, r); err != nil {
+			return err
 		}
-		r.UploadID = up
 	}
 	if r.State == journal.Downloading {
 		if err := e.j.Uploading(ctx, id, r.UploadID); err != nil {
 			return err
 		}
 	}
-	if err := e.copyRanges(ctx, r); err != nil {
+	if err := e.copyRanges(ctx, r, resumed); err != nil {
 		return err
 	}
 	if r, err = e.j.Archive(ctx, id); err != nil {
@@ -90,8 +87,30 @@ func (e *Engine) copyArchive(ctx context.Context, id string) error {
 	return nil
 }
 
-// copyRanges fetches and uploads the ranges the journal does not hold.
-func (e *Engine) copyRanges(ctx context.Context, r journal.Record) error {
+// startUpload returns the S3 multipart upload of the archive's key that a
+// run killed before recording it started (adopted), or starts one.
+func (e *Engine) startUpload(ctx context.Context, r journal.Record) (id string, adopted bool, err error) {
+	res, err := e.s3.ListMultipartUploads(ctx, e.o.Bucket, r.Key, "", "", "", 1000)
+	if err != nil {
+		return "", false, fmt.Errorf("s3 list multipart uploads of %s: %w", r.Key, err)
+	}
+	for _, u := range res.Uploads {
+		if u.Key == r.Key {
+			return u.UploadID, true, nil
+		}
+	}
+	id, err = e.s3.NewMultipartUpload(ctx, e.o.Bucket, r.Key, minio.PutObjectOptions{
+		UserMetadata: Metadata(r.Archive), StorageClass: e.o.StorageClass, ContentType: "application/octet-stream",
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("s3 new multipart upload of %s: %w", r.Key, err)
+	}
+	return id, false, nil
+}
+
+// copyRanges fetches and uploads the ranges the journal does not hold;
+// resumed: the upload existed before, so S3 may hold some of them.
+func (e *Engine) copyRanges(ctx context.Context, r journal.Record, resumed bool) error {
 	size := RangeSize(r.Size, e.o.PartSize)
 	plan := download.Plan(r.Size, size)
 	for _, p := range r.Parts {
@@ -99,8 +118,17 @@ func (e *Engine) copyRanges(ctx context.Context, r journal.Record) error {
 			return fmt.Errorf("part %d of %s is %d bytes, this run uses %d: the part size must not change between runs", p.Number, r.Key, p.Size, size)
 		}
 	}
+	missing := 0
+	for k := range plan {
+		if !done(r, k) {
+			missing++
+		}
+	}
+	if missing == 0 {
+		return nil // perhaps even completed, by a run killed before recording it
+	}
 	var listed map[int]minio.ObjectPart
-	if len(r.Ranges) > 0 || r.State == journal.Uploading {
+	if resumed {
 		// Parts sent before a crash but not journaled are adopted, not sent again.
 		var err error
 		if listed, err = e.listParts(ctx, r); err != nil {
@@ -109,7 +137,7 @@ func (e *Engine) copyRanges(ctx context.Context, r journal.Record) error {
 	}
 	buf := make([]byte, size)
 	for k, rg := range plan {
-		if slices.Contains(r.Ranges, k) && slices.ContainsFunc(r.Parts, func(p journal.Part) bool { return p.Number == k+1 }) {
+		if done(r, k) {
 			continue
 		}
 		b := buf[:rg.Size()]
@@ -126,6 +154,11 @@ func (e *Engine) copyRanges(ctx context.Context, r journal.Record) error {
 		}
 	}
 	return nil
+}
+
+// done reports whether the journal holds range k and its part.
+func done(r journal.Record, k int) bool {
+	return slices.Contains(r.Ranges, k) && slices.ContainsFunc(r.Parts, func(p journal.Part) bool { return p.Number == k+1 })
 }
 
 // listParts returns the parts S3 holds for the archive's upload.
