@@ -64,7 +64,7 @@ func (c *transferCmd) copy(a *app) error {
 	e, err := engine.New(gl, s3, j, engine.Options{
 		Account: a.cli.AccountID, Vault: c.Vault, Bucket: bucket, Tier: c.Tier, BytesPerDay: int64(c.BytesPerDay),
 		Concurrency: c.Concurrency, PartSize: int64(c.PartSize), StorageClass: c.StorageClass,
-		DeleteAfterVerify: c.DeleteAfterVerify, Poll: c.MaxPoll, Now: a.now, Note: a.notice,
+		DeleteAfterVerify: c.DeleteAfterVerify, Poll: c.MaxPoll, Now: a.now, After: a.env.after, Note: a.notice,
 	})
 	if err != nil {
 		return err

@@ -62,11 +62,12 @@ type env struct {
 	stdout, stderr io.Writer
 	tty            bool // stderr is a terminal: draw progress bars and live status lines
 
-	httpClient  aws.HTTPClient                    // nil: the SDK's
-	loadOptions []func(*config.LoadOptions) error // appended to the AWS config loader's
-	getenv      func(string) string               // nil: os.Getenv
-	now         func() time.Time                  // nil: time.Now
-	s3Transport http.RoundTripper                 // glacier transfer's S3 client; nil: minio-go's
+	httpClient  aws.HTTPClient                       // nil: the SDK's
+	loadOptions []func(*config.LoadOptions) error    // appended to the AWS config loader's
+	getenv      func(string) string                  // nil: os.Getenv
+	now         func() time.Time                     // nil: time.Now
+	s3Transport http.RoundTripper                    // glacier transfer's S3 client; nil: minio-go's
+	after       func(time.Duration) <-chan time.Time // glacier transfer's waits; nil: time.After
 }
 
 // exitRequest is how kong's Exit (after --help) unwinds out of parsing.
