@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -61,5 +62,44 @@ func TestTransferCorruptRangeIsPartial(t *testing.T) {
 		t.Errorf("the failed archive's object %s: %v, want NoSuchKey", rep.Failed[0].Key, err)
 	}
 	s.ok(args...)
+	checkObjects(t, s3, archives, journalPath)
+}
+
+// breakOff returns the first bytes of a body, then an error.
+type breakOff struct {
+	io.ReadCloser
+	left int
+}
+
+func (b *breakOff) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, errors.New("connection reset by peer")
+	}
+	n, err := b.ReadCloser.Read(p[:min(len(p), b.left)])
+	b.left -= n
+	return n, err
+}
+
+// TestTransferRefetchesBrokenBody cuts off the body of the first range of
+// job output after 100 bytes: the range is fetched again and everything is
+// copied in one run.
+func TestTransferRefetchesBrokenBody(t *testing.T) {
+	t.Parallel()
+	s3 := testS3(t)
+	s := startServer(t)
+	archives := fillVault(t, s)
+	journalPath := filepath.Join(t.TempDir(), "v.transfer.db")
+	var broken atomic.Bool
+	e := withTransport(s.testEnv(), func(req *http.Request, resp *http.Response, err error) (*http.Response, error) {
+		if err == nil && isOp(req, "GetJobOutput") && req.Header.Get("Range") != "" && resp.ContentLength > 100 && broken.CompareAndSwap(false, true) {
+			resp.Body = &breakOff{ReadCloser: resp.Body, left: 100}
+		}
+		return resp, err
+	})
+	r := s.runEnv(t.Context(), e, "transfer", "v", "s3://"+s3.bucket, "--s3-endpoint", s3.endpoint,
+		"--s3-access-key", s3.key, "--s3-secret-key", s3.secret, "--journal", journalPath)
+	if r.code != exitOK || !broken.Load() {
+		t.Fatalf("exit %d (a body broken: %v)\n%s\n%s", r.code, broken.Load(), r.stdout, r.stderr)
+	}
 	checkObjects(t, s3, archives, journalPath)
 }

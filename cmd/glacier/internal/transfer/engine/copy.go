@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -141,7 +142,7 @@ func (e *Engine) copyRanges(ctx context.Context, r journal.Record, resumed bool)
 			continue
 		}
 		b := buf[:rg.Size()]
-		hash, err := e.fetch(ctx, r, rg, b)
+		hash, err := e.fetchRetrying(ctx, r, rg, b)
 		if err != nil {
 			return err
 		}
@@ -178,6 +179,22 @@ func (e *Engine) listParts(ctx context.Context, r journal.Record) (map[int]minio
 		}
 		marker = res.NextPartNumberMarker
 	}
+}
+
+// fetchRetrying fetches a range, again when its response body breaks off
+// (the SDK retries failed requests, not a body that fails midway); a range
+// whose bytes do not match its tree hash is not fetched again.
+func (e *Engine) fetchRetrying(ctx context.Context, r journal.Record, rg download.Range, b []byte) (string, error) {
+	const attempts = 3
+	var err error
+	for range attempts {
+		var hash string
+		hash, err = e.fetch(ctx, r, rg, b)
+		if _, corrupt := errors.AsType[*download.RangeError](err); err == nil || corrupt || ctx.Err() != nil {
+			return hash, err
+		}
+	}
+	return "", err
 }
 
 // fetch reads one range of the job output into b and checks it against

@@ -119,6 +119,9 @@ func (e *Engine) Run(ctx context.Context) (Result, error) {
 			wait = MinPoll
 			continue
 		}
+		if e.waiting && wait == MinPoll {
+			e.o.Note("the retrieval budget is spent for now; waiting for it")
+		}
 		select {
 		case <-ctx.Done():
 			return e.result(), ctx.Err()

@@ -231,6 +231,9 @@ func (e *Engine) renew(ctx context.Context, js jobs) (bool, error) {
 		}
 		jobID, err := e.initiate(ctx, r)
 		if err != nil {
+			if ctx.Err() != nil {
+				return moved, ctx.Err()
+			}
 			e.fail(r, err)
 			continue
 		}
