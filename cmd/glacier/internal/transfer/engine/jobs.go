@@ -65,7 +65,7 @@ func wholeArchive(j types.GlacierJobDescription, size int64) bool {
 func (e *Engine) advance(ctx context.Context, recs []journal.Record, js jobs) (bool, error) {
 	moved := false
 	for _, r := range recs {
-		if r.State != journal.Requested || e.failed[r.ID] != nil {
+		if r.State != journal.Requested || e.isFailed(r.ID) {
 			continue
 		}
 		j, ok := js.byID[r.JobID]
@@ -152,7 +152,7 @@ func (e *Engine) request(ctx context.Context, recs []journal.Record) (bool, erro
 	left, used := e.budget(recs)
 	moved := false
 	for _, r := range recs {
-		if r.State != journal.Pending || e.failed[r.ID] != nil {
+		if r.State != journal.Pending || e.isFailed(r.ID) {
 			continue
 		}
 		if left >= 0 && r.Size > left && (used > 0 || moved) {
@@ -222,7 +222,7 @@ func (e *Engine) renew(ctx context.Context, js jobs) (bool, error) {
 	moved := false
 	seen := map[string]bool{}
 	for _, r := range soon {
-		if seen[r.ID] || e.failed[r.ID] != nil {
+		if seen[r.ID] || e.isFailed(r.ID) {
 			continue
 		}
 		seen[r.ID] = true
