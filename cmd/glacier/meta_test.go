@@ -38,7 +38,7 @@ func TestVersionHelpAndCompletion(t *testing.T) {
 		words []string
 		want  string
 	}{
-		{[]string{""}, "vault,upload,uploads,archive,catalog,help,completion,retrieve,download,inventory,jobs,tags,policy,lock,notifications,capacity,retrieval-policy"},
+		{[]string{""}, "vault,upload,uploads,archive,catalog,help,completion,retrieve,download,inventory,jobs,tags,policy,lock,notifications,capacity,retrieval-policy,transfer"},
 		{[]string{"va"}, "vault"},
 		{[]string{"vault", "d"}, "describe,delete"},
 		{[]string{"vault", "delete", "v", "--fo"}, "--force"},
