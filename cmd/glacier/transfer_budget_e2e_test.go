@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -70,6 +71,14 @@ func TestTransferKeepsToTheDailyBudget(t *testing.T) {
 		"--part-size", "8MiB", "--bytes-per-day", "20MiB", "--max-poll", "6h", "--tier", "Bulk")
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"verified     20\n", "total        20\n", "This run: 20 copied", "20 requested, 0 reused, 0 renewed"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "the retrieval budget is spent for now") {
+		t.Errorf("no note of the spent budget:\n%s", r.stderr)
 	}
 
 	if len(jobs) != len(archives) {
