@@ -54,7 +54,7 @@ type cli struct {
 	Notifications   notificationsCmd   `cmd:"" help:"Get, set and delete vault notification configurations."`
 	Capacity        capacityCmd        `cmd:"" help:"Buy and list provisioned retrieval capacity."`
 	RetrievalPolicy retrievalPolicyCmd `cmd:"" name:"retrieval-policy" help:"Get and set the account's data retrieval policy."`
-	Transfer        transferCmd        `cmd:"" help:"Move a whole vault to S3 (--dry-run only for now)."`
+	Transfer        transferCmd        `cmd:"" help:"Move a whole vault to S3: retrieve, verify and copy every archive, resumably."`
 }
 
 // app is what every command's Run receives: the environment, the global

@@ -7,22 +7,23 @@ import (
 	"strings"
 
 	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/invfile"
+	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/journal"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/names"
 	"github.com/glacierd/glacierd/cmd/glacier/internal/transfer/plan"
 	"github.com/glacierd/glacierd/internal/units"
 )
 
-// transferCmd moves a whole vault to S3. Only --dry-run with
-// --inventory-file is implemented so far.
+// transferCmd moves a whole vault to S3, or with --dry-run prints the plan.
 type transferCmd struct {
 	Vault          string      `arg:"" help:"Vault name."`
 	Target         string      `arg:"" placeholder:"s3://BUCKET[/PREFIX]" help:"Destination bucket and key prefix."`
-	DryRun         bool        `name:"dry-run" help:"Print the plan (keys, bytes, cost and time per tier, daily batches) and change nothing. Required for now."`
-	InventoryFile  string      `name:"inventory-file" placeholder:"FILE" help:"A Glacier inventory you already have (JSON or CSV; - for standard input). Required for now."`
+	DryRun         bool        `name:"dry-run" help:"Print the plan (keys, bytes, cost and time per tier, daily batches) and change nothing (needs --inventory-file)."`
+	InventoryFile  string      `name:"inventory-file" placeholder:"FILE" help:"A Glacier inventory you already have (JSON or CSV; - for standard input). Without it the vault's inventory is retrieved (or the journal's archives used on a rerun)."`
 	Tier           string      `enum:"Bulk,Standard,Expedited" default:"Bulk" help:"Retrieval tier: Bulk (5–12 h, cheapest), Standard (3–5 h) or Expedited (minutes)."`
 	BytesPerDay    units.Bytes `name:"bytes-per-day" placeholder:"SIZE" help:"Retrieval budget per day, e.g. 500GiB (default: none)."`
 	Names          string      `name:"names" placeholder:"CSV" help:"Key overrides: a CSV of archive ID,key (keys relative to the prefix)."`
 	FallbackPrefix string      `name:"fallback-prefix" default:"_undecodable" help:"Folder, under the prefix, for archives whose description gives no name (key: the archive ID)."`
+	copyFlags      `embed:""`
 }
 
 // Validate checks the arguments.
@@ -31,10 +32,10 @@ func (c *transferCmd) Validate() error {
 		return err
 	}
 	switch {
-	case !c.DryRun:
-		return errors.New("only --dry-run is implemented for now")
-	case c.InventoryFile == "":
-		return errors.New("--inventory-file is required for now")
+	case c.DryRun && c.InventoryFile == "":
+		return errors.New("--dry-run needs --inventory-file")
+	case c.Concurrency < 1:
+		return errors.New("--concurrency must be at least 1")
 	case c.BytesPerDay < 0:
 		return errors.New("--bytes-per-day must not be negative")
 	}
@@ -51,31 +52,53 @@ func parseS3Target(s string) (bucket, prefix string, err error) {
 	return bucket, strings.Trim(prefix, "/"), nil
 }
 
-// Run prints the plan.
+// Run copies the vault, or prints the plan.
 func (c *transferCmd) Run(a *app) error {
-	_, prefix, _ := parseS3Target(c.Target)
-	data, err := a.readInput(c.InventoryFile)
+	if !c.DryRun {
+		return c.copy(a)
+	}
+	archives, err := c.readInventoryFile(a)
 	if err != nil {
 		return err
 	}
+	archives, ns, err := c.name(a, archives)
+	if err != nil {
+		return err
+	}
+	return c.printPlan(a, archives, ns)
+}
+
+// readInventoryFile reads --inventory-file.
+func (c *transferCmd) readInventoryFile(a *app) ([]journal.Archive, error) {
+	data, err := a.readInput(c.InventoryFile)
+	if err != nil {
+		return nil, err
+	}
 	archives, err := invfile.Read(bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("%s: %w", c.InventoryFile, err)
+		return nil, fmt.Errorf("%s: %w", c.InventoryFile, err)
 	}
+	return archives, nil
+}
+
+// name gives every archive its S3 key.
+func (c *transferCmd) name(a *app, archives []journal.Archive) ([]journal.Archive, []names.Name, error) {
+	_, prefix, _ := parseS3Target(c.Target)
 	o := names.Options{Prefix: prefix, Fallback: c.FallbackPrefix}
 	if c.Names != "" {
 		csv, err := a.readInput(c.Names)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if o.Overrides, err = names.ParseOverrides(bytes.NewReader(csv)); err != nil {
-			return fmt.Errorf("%s: %w", c.Names, err)
+			return nil, nil, fmt.Errorf("%s: %w", c.Names, err)
 		}
 	}
-	archives, ns, err := invfile.Name(archives, o)
-	if err != nil {
-		return err
-	}
+	return invfile.Name(archives, o)
+}
+
+// printPlan prints the dry run's plan.
+func (c *transferCmd) printPlan(a *app, archives []journal.Archive, ns []names.Name) error {
 	items := make([]plan.Item, len(archives))
 	for i, ar := range archives {
 		items[i] = plan.Item{ArchiveID: ar.ID, Key: ar.Key, Size: ar.Size, Created: ar.Created}

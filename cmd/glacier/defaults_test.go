@@ -52,7 +52,7 @@ func TestDocumentedDefaultsMatchFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	documented := map[string]map[string]bool{}
-	row := regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\| `([^`]*)` \\|")
+	row := regexp.MustCompile("(?m)^\\| `--([a-z0-9-]+)` \\| `([^`]*)` \\|")
 	for _, m := range row.FindAllStringSubmatch(string(readme), -1) {
 		addDefault(documented, m[1], m[2])
 	}

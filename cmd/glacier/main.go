@@ -10,7 +10,8 @@
 //
 // Exit status: 0 on success, 1 on an error (the AWS error code and message
 // are printed), 2 on a usage error, 3 when a download fails verification,
-// 130 when interrupted.
+// 4 when glacier transfer moved some archives but others failed, 130 when
+// interrupted.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -42,6 +44,7 @@ const (
 	exitError       = 1
 	exitUsage       = 2
 	exitCorrupt     = 3
+	exitPartial     = 4 // glacier transfer: some archives moved, others failed
 	exitInterrupted = 130
 )
 
@@ -59,10 +62,12 @@ type env struct {
 	stdout, stderr io.Writer
 	tty            bool // stderr is a terminal: draw progress bars and live status lines
 
-	httpClient  aws.HTTPClient                    // nil: the SDK's
-	loadOptions []func(*config.LoadOptions) error // appended to the AWS config loader's
-	getenv      func(string) string               // nil: os.Getenv
-	now         func() time.Time                  // nil: time.Now
+	httpClient  aws.HTTPClient                       // nil: the SDK's
+	loadOptions []func(*config.LoadOptions) error    // appended to the AWS config loader's
+	getenv      func(string) string                  // nil: os.Getenv
+	now         func() time.Time                     // nil: time.Now
+	s3Transport http.RoundTripper                    // glacier transfer's S3 client; nil: minio-go's
+	after       func(time.Duration) <-chan time.Time // glacier transfer's waits; nil: time.After
 }
 
 // exitRequest is how kong's Exit (after --help) unwinds out of parsing.

@@ -84,7 +84,7 @@ func TestTransferDryRun(t *testing.T) {
 
 	for _, args := range [][]string{
 		{"transfer", "v", "bucket", "--dry-run", "--inventory-file", "f"},
-		{"transfer", "v", "s3://bucket"},
+		{"transfer", "v", "s3://bucket", "--concurrency", "0"},
 		{"transfer", "v", "s3://bucket", "--dry-run"},
 		{"transfer", "v", "s3://bucket", "--dry-run", "--inventory-file", "f", "--tier", "Glacial"},
 	} {

@@ -32,6 +32,12 @@ func Read(r io.Reader) ([]journal.Archive, error) {
 	if err != nil {
 		return nil, err
 	}
+	return FromInventory(inv)
+}
+
+// FromInventory turns a parsed inventory into journal archives without
+// keys, with the checks of Read.
+func FromInventory(inv inventory.Inventory) ([]journal.Archive, error) {
 	out := make([]journal.Archive, 0, len(inv.ArchiveList))
 	for i, a := range inv.ArchiveList {
 		created, err := time.Parse(time.RFC3339Nano, a.CreationDate)

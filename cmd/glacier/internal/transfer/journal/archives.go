@@ -46,8 +46,9 @@ type Record struct {
 	RequestedAt time.Time // zero if never requested
 	ExpiresAt   time.Time // when the job's output stops being available
 	UploadID    string
-	Ranges      []int  // indexes of ranges fetched and checked, ascending
-	Parts       []Part // ascending by number
+	Ranges      []int    // indexes of ranges fetched and checked, ascending
+	RangeHashes []string // the tree hash of each of Ranges ("" if not recorded)
+	Parts       []Part   // ascending by number
 	UpdatedAt   time.Time
 }
 
@@ -116,17 +117,19 @@ func (j *Journal) Archive(ctx context.Context, id string) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	rows, err := j.db.QueryContext(ctx, "SELECT idx FROM ranges WHERE archive_id = ? ORDER BY idx", id)
+	rows, err := j.db.QueryContext(ctx, "SELECT idx, tree_hash FROM ranges WHERE archive_id = ? ORDER BY idx", id)
 	if err != nil {
 		return Record{}, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k int
-		if err := rows.Scan(&k); err != nil {
+		var h string
+		if err := rows.Scan(&k, &h); err != nil {
 			return Record{}, err
 		}
 		r.Ranges = append(r.Ranges, k)
+		r.RangeHashes = append(r.RangeHashes, h)
 	}
 	if err := rows.Err(); err != nil {
 		return Record{}, err

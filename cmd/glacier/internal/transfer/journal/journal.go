@@ -31,7 +31,7 @@ var ErrIllegal = errors.New("illegal transition")
 // ErrNotFound is returned (wrapped) for an archive the journal does not hold.
 var ErrNotFound = errors.New("archive not in journal")
 
-const schemaVersion = 1
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE run (
@@ -71,6 +71,13 @@ CREATE TABLE parts (
 );
 PRAGMA user_version = 1;
 `
+
+// migrations[v] brings a journal of schema v+1 up to v+2.
+var migrations = []string{
+	// 2: each fetched range keeps its tree hash, so that a rerun composes
+	// the archive's tree hash without fetching the range again.
+	`ALTER TABLE ranges ADD COLUMN tree_hash TEXT NOT NULL DEFAULT ''; PRAGMA user_version = 2;`,
+}
 
 // Journal is an open journal file. Its methods are safe for concurrent use;
 // writes are serialised.
@@ -122,17 +129,23 @@ func (j *Journal) migrate(ctx context.Context) error {
 	if err := j.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return err
 	}
-	switch v {
-	case schemaVersion:
-		return nil
-	case 0:
-		return j.update(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, schema)
-			return err
-		})
-	default:
+	if v > schemaVersion {
 		return fmt.Errorf("written by a newer glacier (schema %d, this one knows %d)", v, schemaVersion)
 	}
+	return j.update(ctx, func(tx *sql.Tx) error {
+		if v == 0 {
+			if _, err := tx.ExecContext(ctx, schema); err != nil {
+				return err
+			}
+			v = 1
+		}
+		for _, m := range migrations[v-1:] {
+			if _, err := tx.ExecContext(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Close closes the journal.

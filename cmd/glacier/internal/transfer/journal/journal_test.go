@@ -77,7 +77,7 @@ func TestEveryTransition(t *testing.T) {
 	want := Record{
 		Archive: archive("a", t0), State: Deleted, JobID: "job2",
 		RequestedAt: t0.Add(time.Hour), ExpiresAt: t0.Add(25 * time.Hour), UploadID: "up1",
-		Ranges: []int{0, 1}, Parts: []Part{{1, "e1", 1 << 20}, {2, "e2", 2 << 20}}, UpdatedAt: t0,
+		Ranges: []int{0, 1}, RangeHashes: []string{"", ""}, Parts: []Part{{1, "e1", 1 << 20}, {2, "e2", 2 << 20}}, UpdatedAt: t0,
 	}
 	if d := cmp.Diff(want, r); d != "" {
 		t.Errorf("record (-want +got):\n%s", d)

@@ -118,23 +118,28 @@ func (j *Journal) PartDone(ctx context.Context, id, uploadID string, p Part) err
 		if c.uploadID != uploadID {
 			return fmt.Errorf("%w: upload is %s, not %s", ErrIllegal, c.uploadID, uploadID)
 		}
-		if p.Number < 1 || p.Number > 10000 || p.ETag == "" {
-			return fmt.Errorf("%w: part %d etag %q", ErrIllegal, p.Number, p.ETag)
-		}
-		var etag string
-		var size int64
-		err := tx.QueryRowContext(ctx, "SELECT etag, size FROM parts WHERE archive_id = ? AND part_number = ?", id, p.Number).Scan(&etag, &size)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.ExecContext(ctx, "INSERT INTO parts (archive_id, part_number, etag, size) VALUES (?, ?, ?, ?)", id, p.Number, p.ETag, p.Size)
-			return err
-		case err != nil:
-			return err
-		case etag != p.ETag || size != p.Size:
-			return fmt.Errorf("%w: part %d already uploaded (etag %s, %d bytes)", ErrIllegal, p.Number, etag, size)
-		}
-		return nil
+		return insertPart(ctx, tx, id, p)
 	})
+}
+
+// insertPart records part p of archive id unless the same part is there.
+func insertPart(ctx context.Context, tx *sql.Tx, id string, p Part) error {
+	if p.Number < 1 || p.Number > 10000 || p.ETag == "" {
+		return fmt.Errorf("%w: part %d etag %q", ErrIllegal, p.Number, p.ETag)
+	}
+	var etag string
+	var size int64
+	err := tx.QueryRowContext(ctx, "SELECT etag, size FROM parts WHERE archive_id = ? AND part_number = ?", id, p.Number).Scan(&etag, &size)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, "INSERT INTO parts (archive_id, part_number, etag, size) VALUES (?, ?, ?, ?)", id, p.Number, p.ETag, p.Size)
+		return err
+	case err != nil:
+		return err
+	case etag != p.ETag || size != p.Size:
+		return fmt.Errorf("%w: part %d already uploaded (etag %s, %d bytes)", ErrIllegal, p.Number, etag, size)
+	}
+	return nil
 }
 
 // Verified records that the archive's S3 object was completed, read back
@@ -150,6 +155,40 @@ func (j *Journal) Verified(ctx context.Context, id string) error {
 func (j *Journal) Deleted(ctx context.Context, id string) error {
 	return j.transition(ctx, id, "delete", []State{Verified}, func(tx *sql.Tx, _ current) error {
 		_, err := tx.ExecContext(ctx, "UPDATE archives SET state = ? WHERE archive_id = ?", Deleted, id)
+		return err
+	})
+}
+
+// Completed records that job jobID of a requested archive has completed
+// and its output stays available until expires (Glacier: 24 hours after
+// completion); the archive is then downloading.
+func (j *Journal) Completed(ctx context.Context, id, jobID string, expires time.Time) error {
+	return j.transition(ctx, id, "complete", []State{Requested}, func(tx *sql.Tx, c current) error {
+		if c.jobID != jobID {
+			return fmt.Errorf("%w: job is %s, not %s", ErrIllegal, c.jobID, jobID)
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE archives SET state = ?, expires_at = ? WHERE archive_id = ?", Downloading, expires.UnixMilli(), id)
+		return err
+	})
+}
+
+// PartUploaded records, in one transaction, that range k of an uploading
+// archive was fetched with tree hash rangeHash and sent as S3 part p of
+// upload uploadID. A range and part recorded again with the same values is
+// harmless; other values are refused as PartDone refuses them.
+func (j *Journal) PartUploaded(ctx context.Context, id, uploadID string, k int, rangeHash string, p Part) error {
+	return j.transition(ctx, id, "part uploaded", []State{Uploading}, func(tx *sql.Tx, c current) error {
+		if c.uploadID != uploadID {
+			return fmt.Errorf("%w: upload is %s, not %s", ErrIllegal, c.uploadID, uploadID)
+		}
+		if k < 0 || rangeHash == "" {
+			return fmt.Errorf("%w: range %d hash %q", ErrIllegal, k, rangeHash)
+		}
+		if err := insertPart(ctx, tx, id, p); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO ranges (archive_id, idx, tree_hash) VALUES (?, ?, ?)
+			ON CONFLICT (archive_id, idx) DO UPDATE SET tree_hash = excluded.tree_hash`, id, k, rangeHash)
 		return err
 	})
 }
