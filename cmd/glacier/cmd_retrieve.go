@@ -84,9 +84,10 @@ func (c *retrieveCmd) Run(a *app) error {
 		}
 		jobID = aws.ToString(out.JobId)
 		a.notice("started %s retrieval job %s", c.Tier, jobID)
-		if c.Out != "" {
+		if c.Out != "" && c.Out != "-" {
 			// Recorded now, not when downloading begins: a rerun after an
 			// interrupted wait must not start (and pay for) a second job.
+			// A stream to standard output has no file to resume beside.
 			if err := download.RecordJob(c.Out+download.StateSuffix, c.Vault, c.ArchiveID, c.Range, jobID); err != nil {
 				return fmt.Errorf("record job %s: %w", jobID, err)
 			}
@@ -104,7 +105,11 @@ func (c *retrieveCmd) Run(a *app) error {
 	if err != nil {
 		_, failed := errors.AsType[*jobwait.FailedError](err)
 		_, expired := errors.AsType[*jobwait.ExpiredError](err)
-		if !failed && !expired {
+		switch {
+		case failed || expired:
+		case c.Out == "-":
+			a.notice("job %s keeps running; stream its output later with: glacier download %s %s -o -", jobID, c.Vault, jobID)
+		default:
 			a.notice("job %s keeps running; run the same command again to wait for it and download its output", jobID)
 		}
 		return err

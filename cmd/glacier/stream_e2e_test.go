@@ -5,9 +5,12 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/glacierd/glacierd/cmd/glacier/internal/download"
 )
 
 // truncatingBody ends a response body after n bytes with an error, as a
@@ -52,6 +55,9 @@ func TestRetrieveToStandardOutput(t *testing.T) {
 		t.Errorf("stderr after %d GetJobOutput requests:\n%s", calls.Load(), r.stderr)
 	}
 	t.Logf("stderr: %s", r.stderr)
+	if _, err := os.Stat("-" + download.StateSuffix); err == nil {
+		t.Errorf("retrieve -o - left a state file %q in the working directory", "-"+download.StateSuffix)
+	}
 
 	// Damaged bytes cannot be taken back, but the exit status says so.
 	e = withTransport(s.testEnv(), func(req *http.Request, resp *http.Response, err error) (*http.Response, error) {
