@@ -24,6 +24,24 @@ var errDied = errors.New("the process died here")
 
 func (dying) Delete(context.Context, string) error { panic(errDied) }
 
+// openStores opens the embedded stores in a temporary directory, closed
+// when the test ends.
+func openStores(t *testing.T) (*sqlite.Store, *fs.Store) {
+	t.Helper()
+	dir := t.TempDir()
+	meta, err := sqlite.Open(context.Background(), filepath.Join(dir, "meta.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { meta.Close() })
+	blobs, err := fs.Open(filepath.Join(dir, "archives"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	return meta, blobs
+}
+
 // TestDiscardLeavesNoOrphanOnCrash: a process that dies inside Discard,
 // after its garbage records are updated and before the blob is deleted,
 // leaves a record the collector will act on; the blob never becomes an
@@ -31,17 +49,8 @@ func (dying) Delete(context.Context, string) error { panic(errDied) }
 // first).
 func TestDiscardLeavesNoOrphanOnCrash(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	meta, err := sqlite.Open(ctx, filepath.Join(dir, "meta.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer meta.Close()
-	blobs, err := fs.Open(filepath.Join(dir, "archives"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer blobs.Close()
+	meta, blobs := openStores(t)
+	var err error
 
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	const key = "inventory/71/712a87a14e1057b1c12e34432fe868d0"
@@ -79,17 +88,8 @@ func TestDiscardLeavesNoOrphanOnCrash(t *testing.T) {
 // metadata committed) is kept; an unclaimed one is deleted with its record.
 func TestDiscardKeepsClaimedBlobs(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	meta, err := sqlite.Open(ctx, filepath.Join(dir, "meta.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer meta.Close()
-	blobs, err := fs.Open(filepath.Join(dir, "archives"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer blobs.Close()
+	meta, blobs := openStores(t)
+	var err error
 
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	claimed, unclaimed := "seg/00/claimed", "seg/00/unclaimed"
